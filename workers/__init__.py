@@ -1,0 +1,1 @@
+"""The audio engine (pure pipeline) and, in `workers.queue`, the Celery shell around it."""

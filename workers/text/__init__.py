@@ -1,0 +1,1 @@
+"""Text side of the pipeline: extraction, normalization and segmentation."""
