@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,8 +16,6 @@ if TYPE_CHECKING:
     from piper import PiperVoice
 
 DEFAULT_VOICE_ID: Final = "en_US-joe-medium"
-VOICES_DIR_ENV: Final = "NARRATE_VOICES_DIR"
-"""Colon-separated directories of extra `.onnx` + `.onnx.json` voices."""
 
 ONNX_THREADS: Final = 1
 """onnxruntime intra-op threads per process: one process per core at 1 thread each
@@ -133,9 +130,8 @@ class VoiceCatalog:
 
     @classmethod
     def discover(cls, extra_dirs: Iterable[Path | str] = ()) -> VoiceCatalog:
-        """The packaged voices plus every voice in `extra_dirs` and `$NARRATE_VOICES_DIR`."""
+        """The packaged voices plus every voice in `extra_dirs`."""
         dirs = [Path(d) for d in extra_dirs]
-        dirs += [Path(d) for d in os.environ.get(VOICES_DIR_ENV, "").split(os.pathsep) if d]
         catalog = cls()
         for voice in _packaged_voices():
             catalog.voices[voice.id] = voice

@@ -8,7 +8,13 @@ from typing import Final
 
 from workers.errors import EmptyInput
 from workers.text.normalize import normalize_text
-from workers.text.segment import DEFAULT_MAX_CHUNK_CHARS, Block, Chunk, plain_text_blocks, segment_blocks
+from workers.text.segment import (
+    DEFAULT_MAX_CHUNK_CHARS,
+    Block,
+    Chunk,
+    plain_text_blocks,
+    segment_blocks,
+)
 
 DEFAULT_LANGUAGE: Final = "en"
 

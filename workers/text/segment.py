@@ -113,7 +113,11 @@ def plain_text_blocks(text: str) -> list[Block]:
             blocks.append(Block(BlockKind.HEADING, match["text"]))
             continue
         standalone = not pending and (i + 1 == len(lines) or not lines[i + 1])
-        if not pending and _looks_like_heading(line) and (standalone or _is_sentence_line(lines, i + 1)):
+        if (
+            not pending
+            and _looks_like_heading(line)
+            and (standalone or _is_sentence_line(lines, i + 1))
+        ):
             blocks.append(Block(BlockKind.HEADING, line))
             continue
         pending.append(line)

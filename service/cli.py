@@ -1,0 +1,246 @@
+"""The `narrate` command: one-off conversion with no server, previews, voices, and the service."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final, NoReturn, TextIO
+
+from workers.errors import InputError, NarrateError, OutputError
+
+EXIT_USAGE: Final = 2
+"""Bad input of any kind: one line on stderr, no output file."""
+EXIT_FAILURE: Final = 1
+"""Narrate itself failed (synthesis or encoding)."""
+
+_FORMATS: Final = ("mp3", "ogg", "wav", "m4a")
+
+
+class CliError(NarrateError):
+    """A usage problem found by the CLI itself."""
+
+
+def read_input(source: str) -> tuple[str, str]:
+    """(text, name) of INPUT: a path or `-` for stdin; strict UTF-8."""
+    try:
+        if source == "-":
+            raw = sys.stdin.buffer.read()
+            name = "stdin"
+        else:
+            path = Path(source)
+            if path.is_dir():
+                raise InputError(f"{source} is a directory, not an article file")
+            raw = path.read_bytes()
+            name = path.stem
+    except FileNotFoundError:
+        raise InputError(f"no such file: {source}") from None
+    except PermissionError:
+        raise InputError(f"cannot read {source}: permission denied") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source} is not UTF-8 text (invalid byte at offset {exc.start})"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{source} is empty")
+    return text, name
+
+
+def input_format_for(source: str, explicit: str | None):  # type: ignore[no-untyped-def]
+    from workers.text.prepare import InputFormat
+
+    if explicit:
+        return InputFormat(explicit)
+    suffix = Path(source).suffix.lower()
+    return {
+        ".html": InputFormat.HTML,
+        ".htm": InputFormat.HTML,
+        ".md": InputFormat.MARKDOWN,
+        ".markdown": InputFormat.MARKDOWN,
+        ".ssml": InputFormat.SSML,
+    }.get(suffix, InputFormat.TEXT)
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any synthesis when `path` cannot be written."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"output {path} is a directory")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {path}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"cannot write {path}: directory {parent} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"cannot write {path}: file is not writable")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.part")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+class ProgressBar:
+    """Chunks done / total on a terminal; silent when stderr is not a TTY."""
+
+    WIDTH: Final = 30
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "█" * filled + "·" * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.label} {bar} {done}/{total} chunks")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
+    from workers.text.prepare import ArticleMeta, prepare_article
+
+    meta = ArticleMeta(
+        title=args.title,
+        author=getattr(args, "author", None),
+        publication=getattr(args, "publication", None),
+        language=args.language,
+    )
+    return prepare_article(text, meta, input_format_for(args.input, args.input_format))
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from service.settings import Settings
+    from workers.master import AudioFormat
+    from workers.pipeline import ConvertOptions, SynthesisPool, convert_article
+    from workers.synthesis import SynthesisSettings
+
+    settings = Settings()
+    fmt = AudioFormat(
+        args.format or (Path(args.output).suffix.lstrip(".") if args.output else "mp3")
+    )
+    synthesis = SynthesisSettings(speed=args.speed)
+    voice = settings.voice_catalog().get(args.voice or settings.default_voice)
+    text, name = read_input(args.input)
+    out = Path(args.output) if args.output else Path(f"{name}.{fmt.value}")
+    extras = [Path(p) for p in (args.vtt, args.timings) if p]
+    for path in [out, *extras]:
+        check_writable(path)
+    with SynthesisPool(voice, args.jobs) as pool:  # workers load the voice meanwhile
+        article = _prepare(args, text)
+        result = convert_article(
+            article,
+            voice,
+            out,
+            ConvertOptions(format=fmt, synthesis=synthesis, mp3_kbps=settings.mp3_kbps),
+            pool=pool,
+            progress=ProgressBar(sys.stderr, out.name),
+        )
+    if args.vtt:
+        from workers.timings import render_vtt
+
+        write_atomically(Path(args.vtt), render_vtt(result.timings))
+    if args.timings:
+        from workers.timings import render_timings_json
+
+        write_atomically(
+            Path(args.timings),
+            render_timings_json(
+                result.timings, result.duration, voice=voice.id, loudness=result.report.as_dict()
+            ),
+        )
+    m = result.report.measurement
+    print(
+        f"{out}: {result.duration:.1f} s of audio, {result.chunks} chunks, "
+        f"{m.integrated_lufs:.1f} LUFS, {m.true_peak_dbtp:.1f} dBTP, "
+        f"made in {result.seconds:.1f} s"
+    )
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    text, _ = read_input(args.input)
+    article = _prepare(args, text)
+    for chunk in article.chunks:
+        print(f"--- chunk {chunk.index + 1}/{len(article.chunks)}")
+        for sentence in chunk.sentences:
+            print(f"# {sentence.spoken}" if sentence.heading else sentence.spoken)
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from service.settings import Settings
+
+    settings = Settings()
+    catalog = settings.voice_catalog()
+    for voice_id in catalog.ids():
+        v = catalog.get(voice_id)
+        default = " (default)" if voice_id == settings.default_voice else ""
+        print(f"{v.id}\t{v.language}\t{v.quality}\t{v.sample_rate} Hz\t{v.source}{default}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="narrate", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add_text_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("input", help="article file, or - for standard input")
+        p.add_argument("--input-format", choices=["text", "markdown", "html", "ssml"])
+        p.add_argument("--language", default="en", help="article language (default: en)")
+        p.add_argument("--title", help="title for the tags (default: none)")
+
+    convert = commands.add_parser("convert", help="convert one article to audio, no server")
+    add_text_options(convert)
+    convert.add_argument("-o", "--output", help="output file (default: INPUT name + format)")
+    convert.add_argument("--voice", help="voice id (see `narrate voices`)")
+    convert.add_argument("--speed", type=float, default=1.0, help="speaking rate, 0.5–2.0")
+    convert.add_argument("--format", choices=_FORMATS, help="default: from -o, else mp3")
+    convert.add_argument("--author")
+    convert.add_argument("--publication")
+    convert.add_argument("--vtt", help="also write sentence timings as WebVTT")
+    convert.add_argument("--timings", help="also write sentence timings as JSON")
+    convert.add_argument("--jobs", type=int, help="synthesis processes (default: one per core)")
+    convert.set_defaults(func=cmd_convert)
+
+    preview = commands.add_parser("preview", help="print exactly what will be spoken")
+    add_text_options(preview)
+    preview.set_defaults(func=cmd_preview)
+
+    voices = commands.add_parser("voices", help="list voices")
+    voices.set_defaults(func=cmd_voices)
+    return parser
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    print(f"narrate: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from workers.errors import EncodingError, SynthesisError
+
+    args = build_parser().parse_args(argv)
+    if getattr(args, "format", None) is None and getattr(args, "output", None):
+        suffix = Path(args.output).suffix.lstrip(".").lower()
+        if suffix and suffix not in _FORMATS:
+            fail(f"cannot tell the format from {args.output!r}; use --format {'|'.join(_FORMATS)}")
+    try:
+        return int(args.func(args))
+    except (SynthesisError, EncodingError) as exc:
+        fail(str(exc), EXIT_FAILURE)
+    except (NarrateError, ValueError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted", 130)

@@ -1,0 +1,237 @@
+"""Mastering the whole program: gain, true-peak limiting, encoding, tags, and a check
+of loudness and true peak on the delivered file, corrected until it meets the targets."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+from workers.errors import EncodingError, InputError
+from workers.ffmpeg import run_ffmpeg
+from workers.loudness import Measurement, measure_file
+from workers.stitch import Program
+
+TARGET_LUFS_STEREO: Final = -16.0
+TARGET_LUFS_MONO: Final = -19.0
+"""Measured on the one channel of a mono file: the same as -16 LUFS on two speakers."""
+LOUDNESS_TOLERANCE_LU: Final = 1.0
+"""The delivery spec: target ± this."""
+AIM_TOLERANCE_LU: Final = 0.4
+"""We correct until within this, leaving margin inside the spec."""
+MAX_TRUE_PEAK_DBTP: Final = -1.0
+INITIAL_CEILING_DBFS: Final = -2.0
+"""Limiter ceiling on samples at 44.1 kHz; inter-sample and codec overshoot use the rest."""
+MAX_PASSES: Final = 3
+DELIVERY_RATE: Final = 44100
+DEFAULT_MP3_KBPS: Final = 64
+AI_NOTICE: Final = "Audio created with AI assistance"
+
+
+class AudioFormat(StrEnum):
+    MP3 = "mp3"
+    OGG = "ogg"
+    WAV = "wav"
+    M4A = "m4a"
+
+    @property
+    def mime(self) -> str:
+        return _MIME[self]
+
+
+_MIME: Final = {
+    AudioFormat.MP3: "audio/mpeg",
+    AudioFormat.OGG: "audio/ogg",
+    AudioFormat.WAV: "audio/wav",
+    AudioFormat.M4A: "audio/mp4",
+}
+
+
+def _codec_args(fmt: AudioFormat, mp3_kbps: int) -> list[str]:
+    if fmt is AudioFormat.MP3:
+        # -b:a without -q:a makes libmp3lame constant bitrate: VBR seeks wrongly on Apple.
+        return [
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            f"{mp3_kbps}k",
+            "-ar",
+            str(DELIVERY_RATE),
+            "-f",
+            "mp3",
+        ]
+    if fmt is AudioFormat.OGG:
+        return ["-c:a", "libopus", "-b:a", "48k", "-ar", "48000", "-f", "ogg"]
+    if fmt is AudioFormat.M4A:
+        return [
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-ar",
+            str(DELIVERY_RATE),
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+        ]
+    return ["-c:a", "pcm_s16le", "-ar", str(DELIVERY_RATE), "-f", "wav"]
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the delivered file says about itself."""
+
+    title: str | None = None
+    author: str | None = None
+    publication: str | None = None
+    date: str | None = None
+    voice_id: str = ""
+
+    @property
+    def comment(self) -> str:
+        return f"{AI_NOTICE}. Voice: {self.voice_id} (Piper), made with Narrate."
+
+
+@dataclass(frozen=True)
+class MasterReport:
+    """The delivered file and its measured figures."""
+
+    path: Path
+    format: AudioFormat
+    measurement: Measurement
+    target_lufs: float
+    gain_db: float
+    passes: int
+    size: int = field(default=0)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "format": self.format.value,
+            "integrated_lufs": self.measurement.integrated_lufs,
+            "true_peak_dbtp": self.measurement.true_peak_dbtp,
+            "loudness_range_lu": self.measurement.loudness_range_lu,
+            "target_lufs": self.target_lufs,
+            "gain_db": round(self.gain_db, 2),
+            "passes": self.passes,
+        }
+
+
+def _encode(
+    program: Program,
+    out: Path,
+    fmt: AudioFormat,
+    gain_db: float,
+    ceiling_dbfs: float,
+    tags: Tags,
+    mp3_kbps: int,
+) -> None:
+    limit = 10 ** (ceiling_dbfs / 20)
+    chain = (
+        f"volume={gain_db:.3f}dB,aresample={DELIVERY_RATE},"
+        f"alimiter=limit={limit:.5f}:attack=5:release=50:level=false:latency=true"
+    )
+    metadata: list[str] = []
+    if fmt is not AudioFormat.MP3:  # MP3 gets ID3v2 from mutagen instead
+        for key, value in (
+            ("title", tags.title),
+            ("artist", tags.author),
+            ("album", tags.publication),
+            ("date", tags.date),
+            ("comment", tags.comment),
+        ):
+            if value:
+                metadata += ["-metadata", f"{key}={value}"]
+    run_ffmpeg(
+        [
+            "-v",
+            "error",
+            "-i",
+            str(program.path),
+            "-af",
+            chain,
+            "-ac",
+            "1",
+            *metadata,
+            *_codec_args(fmt, mp3_kbps),
+            str(out),
+        ],
+        f"encoding {fmt.value}",
+    )
+
+
+def tag_mp3(path: Path, tags: Tags) -> None:
+    """ID3v2.4 title, artist, album, date and the AI-assistance comment."""
+    from mutagen.id3 import COMM, ID3, TALB, TDRC, TIT2, TPE1, TSSE, TXXX, ID3NoHeaderError
+
+    try:
+        id3 = ID3(path)
+    except ID3NoHeaderError:
+        id3 = ID3()
+    id3.delall("TSSE")
+    for frame, value in (
+        (TIT2, tags.title),
+        (TPE1, tags.author),
+        (TALB, tags.publication),
+        (TDRC, tags.date),
+    ):
+        if value:
+            id3.add(frame(encoding=3, text=value))
+    id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
+    id3.add(TXXX(encoding=3, desc="voice", text=tags.voice_id))
+    id3.add(TSSE(encoding=3, text="Narrate"))
+    id3.save(path, v2_version=4)
+
+
+def master_program(
+    program: Program,
+    out: Path,
+    fmt: AudioFormat = AudioFormat.MP3,
+    tags: Tags | None = None,
+    mp3_kbps: int = DEFAULT_MP3_KBPS,
+    target_lufs: float = TARGET_LUFS_MONO,
+) -> MasterReport:
+    """Encode `program` to `out`, measure the delivered file, and correct until
+    integrated loudness is within the aim of `target_lufs` and true peak ≤ -1 dBTP."""
+    if mp3_kbps < 64:
+        raise InputError("MP3 bitrate must be at least 64 kbps")
+    tags = tags or Tags()
+    if math.isinf(program.loudness_lufs):
+        raise EncodingError("the program is silent; nothing to master")
+    gain = target_lufs - program.loudness_lufs
+    ceiling = INITIAL_CEILING_DBFS
+    measured: Measurement | None = None
+    passes = 0
+    for passes in range(1, MAX_PASSES + 1):  # noqa: B007 (read after the loop)
+        _encode(program, out, fmt, gain, ceiling, tags, mp3_kbps)
+        measured = measure_file(out)
+        loud_ok = abs(measured.integrated_lufs - target_lufs) <= AIM_TOLERANCE_LU
+        peak_ok = measured.true_peak_dbtp <= MAX_TRUE_PEAK_DBTP
+        if loud_ok and peak_ok:
+            break
+        if not loud_ok:
+            gain += target_lufs - measured.integrated_lufs
+        if not peak_ok:
+            ceiling -= measured.true_peak_dbtp - MAX_TRUE_PEAK_DBTP + 0.3
+    assert measured is not None
+    if (
+        abs(measured.integrated_lufs - target_lufs) > LOUDNESS_TOLERANCE_LU
+        or measured.true_peak_dbtp > MAX_TRUE_PEAK_DBTP
+    ):
+        raise EncodingError(
+            f"mastering missed its targets after {MAX_PASSES} passes: "
+            f"{measured.integrated_lufs:.1f} LUFS, {measured.true_peak_dbtp:.1f} dBTP"
+        )
+    if fmt is AudioFormat.MP3:
+        tag_mp3(out, tags)
+    return MasterReport(
+        path=out,
+        format=fmt,
+        measurement=measured,
+        target_lufs=target_lufs,
+        gain_db=gain,
+        passes=passes,
+        size=out.stat().st_size,
+    )

@@ -1,0 +1,164 @@
+"""Stitching takes into one program on disk: pauses, fades at joins, sentence timings."""
+
+from __future__ import annotations
+
+import wave
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from workers.loudness import LoudnessMeter
+from workers.synthesis import ChunkAudio
+from workers.text.segment import Break, Chunk
+
+DEFAULT_SENTENCE_PAUSE_MS: Final = 350
+DEFAULT_PARAGRAPH_PAUSE_MS: Final = 750
+DEFAULT_HEADING_PAUSE_MS: Final = 1000
+DEFAULT_LEAD_IN_MS: Final = 250
+DEFAULT_TAIL_MS: Final = 600
+FADE_MS: Final = 8
+"""Fade in and out of every take: a join between two takes never clicks."""
+
+
+@dataclass(frozen=True)
+class PausePolicy:
+    """Silence between takes, in milliseconds at speed 1 (scaled by 1/speed)."""
+
+    sentence_ms: int = DEFAULT_SENTENCE_PAUSE_MS
+    paragraph_ms: int = DEFAULT_PARAGRAPH_PAUSE_MS
+    heading_ms: int = DEFAULT_HEADING_PAUSE_MS
+    lead_in_ms: int = DEFAULT_LEAD_IN_MS
+    tail_ms: int = DEFAULT_TAIL_MS
+
+    def after(self, brk: Break) -> int:
+        return {
+            Break.SENTENCE: self.sentence_ms,
+            Break.PARAGRAPH: self.paragraph_ms,
+            Break.HEADING: self.heading_ms,
+            Break.END: self.tail_ms,
+        }[brk]
+
+    @property
+    def longest_ms(self) -> int:
+        return max(
+            self.sentence_ms, self.paragraph_ms, self.heading_ms, self.lead_in_ms, self.tail_ms
+        )
+
+
+@dataclass(frozen=True)
+class SentenceTiming:
+    """Where one sentence is spoken in the final file, in seconds."""
+
+    index: int
+    start: float
+    end: float
+    text: str
+    heading: bool
+    block: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "index": self.index,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "text": self.text,
+            "heading": self.heading,
+            "block": self.block,
+        }
+
+
+@dataclass
+class Program:
+    """The stitched, unmastered program: a mono 16-bit WAV on disk and what we know of it."""
+
+    path: Path
+    sample_rate: int
+    frames: int
+    timings: list[SentenceTiming]
+    loudness_lufs: float
+    peak: float
+
+    @property
+    def duration(self) -> float:
+        return self.frames / self.sample_rate
+
+
+@dataclass
+class ProgramWriter:
+    """Appends chunks in order to a WAV file; nothing but the current chunk is held in memory."""
+
+    path: Path
+    sample_rate: int
+    policy: PausePolicy = field(default_factory=PausePolicy)
+    speed: float = 1.0
+
+    def __post_init__(self) -> None:
+        from workers.ffmpeg import configure_pydub
+
+        configure_pydub()
+        self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 (open across add() calls)
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(self.sample_rate)
+        self._frames = 0
+        self._timings: list[SentenceTiming] = []
+        self._meter = LoudnessMeter(self.sample_rate)
+        self._peak = 0.0
+        self._next_chunk = 0
+        self._silence(self.policy.lead_in_ms)
+
+    def _ms_to_frames(self, ms: float) -> int:
+        return round(self.sample_rate * ms / self.speed / 1000)
+
+    def _write(self, pcm: np.ndarray) -> None:
+        self._wav.writeframes(pcm.tobytes())
+        self._meter.feed(pcm)
+        self._frames += len(pcm)
+
+    def _silence(self, ms: float) -> None:
+        self._write(np.zeros(self._ms_to_frames(ms), dtype=np.int16))
+
+    def add(self, chunk: Chunk, audio: ChunkAudio) -> None:
+        """Append the next chunk (chunks must come in order)."""
+        from pydub import AudioSegment
+
+        if chunk.index != self._next_chunk or audio.index != chunk.index:
+            raise ValueError(f"chunk {audio.index} arrived, expected {self._next_chunk}")
+        if audio.sample_rate != self.sample_rate:
+            raise ValueError("every chunk of a program must have the same sample rate")
+        self._next_chunk += 1
+        for sentence, take in zip(chunk.sentences, audio.takes, strict=True):
+            segment = AudioSegment(
+                data=take.tobytes(), sample_width=2, frame_rate=self.sample_rate, channels=1
+            )
+            fade = min(FADE_MS, len(segment) // 2)
+            segment = segment.fade_in(fade).fade_out(fade)
+            pcm = np.frombuffer(segment.raw_data, dtype=np.int16)
+            start = self._frames
+            self._write(pcm)
+            if pcm.size:
+                self._peak = max(self._peak, float(np.abs(pcm.astype(np.int32)).max()) / 32768)
+            self._timings.append(
+                SentenceTiming(
+                    index=len(self._timings),
+                    start=start / self.sample_rate,
+                    end=self._frames / self.sample_rate,
+                    text=sentence.text,
+                    heading=sentence.heading,
+                    block=sentence.block,
+                )
+            )
+            self._silence(self.policy.after(sentence.break_after))
+
+    def close(self) -> Program:
+        self._wav.close()
+        return Program(
+            path=self.path,
+            sample_rate=self.sample_rate,
+            frames=self._frames,
+            timings=self._timings,
+            loudness_lufs=self._meter.integrated(),
+            peak=self._peak,
+        )

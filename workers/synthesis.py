@@ -1,0 +1,144 @@
+"""Synthesis of one chunk with Piper: one take per sentence, raw (unnormalized) levels."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+
+from workers.errors import InputError, SynthesisError
+from workers.text.segment import Chunk
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
+MIN_SPEED: Final = 0.5
+MAX_SPEED: Final = 2.0
+EDGE_SILENCE_DBFS: Final = -50.0
+"""Piper pads each take with a little near-silence; it is trimmed to this level so the
+pause policy alone decides the gaps between sentences."""
+EDGE_KEEP_MS: Final = 15
+"""Audio kept beyond the first/last sound, so soft onsets are not cut."""
+
+
+@dataclass(frozen=True)
+class SynthesisSettings:
+    """What, besides the text, decides a chunk's audio (part of the cache key)."""
+
+    speed: float = 1.0
+    """Speaking rate: 2.0 is twice as fast. Piper's length scale is 1/speed."""
+
+    speaker_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not MIN_SPEED <= self.speed <= MAX_SPEED:
+            raise InputError(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {self.speed}")
+
+    @property
+    def length_scale(self) -> float:
+        return 1.0 / self.speed
+
+    def cache_token(self) -> str:
+        return json.dumps({"speed": round(self.speed, 4), "speaker": self.speaker_id})
+
+
+@dataclass(frozen=True)
+class ChunkAudio:
+    """The takes of one chunk: mono 16-bit PCM, one array per sentence, trimmed."""
+
+    index: int
+    sample_rate: int
+    takes: tuple[np.ndarray, ...]
+
+    sample_width: int = 2
+    channels: int = 1
+
+    @property
+    def frames(self) -> int:
+        return sum(len(t) for t in self.takes)
+
+    def write(self, path: Path) -> None:
+        """Store as a WAV of all takes back to back, with the take lengths in a sidecar."""
+        tmp = path.with_name(path.name + ".part")
+        with wave.open(str(tmp), "wb") as wav:
+            wav.setnchannels(self.channels)
+            wav.setsampwidth(self.sample_width)
+            wav.setframerate(self.sample_rate)
+            for take in self.takes:
+                wav.writeframes(take.tobytes())
+        Path(f"{path}.json").write_text(json.dumps([len(t) for t in self.takes]))
+        tmp.replace(path)
+
+    @classmethod
+    def read(cls, path: Path, index: int) -> ChunkAudio:
+        lengths = json.loads(Path(f"{path}.json").read_text())
+        with wave.open(str(path), "rb") as wav:
+            rate = wav.getframerate()
+            data = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
+        bounds = np.cumsum([0, *lengths])
+        takes = tuple(data[a:b] for a, b in itertools.pairwise(bounds))
+        return cls(index=index, sample_rate=rate, takes=takes)
+
+    def wav_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(self.sample_rate)
+            wav.writeframes(b"".join(t.tobytes() for t in self.takes))
+        return buffer.getvalue()
+
+
+def synthesize_sentence(voice: PiperVoice, text: str, settings: SynthesisSettings) -> np.ndarray:
+    """One take of one sentence as float32 in [-1, 1], at Piper's raw level.
+
+    espeak-ng would split the sentence again at its own idea of a full stop ("Dr.",
+    "U.S."), and Piper would render each part as a separate utterance; our segmenter
+    has already decided the sentence, so its phonemes are synthesized as one take.
+    """
+    from piper import SynthesisConfig
+
+    config = SynthesisConfig(
+        normalize_audio=False,
+        length_scale=settings.length_scale,
+        speaker_id=settings.speaker_id,
+    )
+    phonemes = [p for part in voice.phonemize(text) for p in [*part, " "]][:-1]
+    if not phonemes:
+        return np.zeros(0, dtype=np.float32)
+    try:
+        audio = voice.phoneme_ids_to_audio(voice.phonemes_to_ids(phonemes), config)
+    except Exception as exc:  # onnxruntime raises its own untyped errors
+        raise SynthesisError(f"Piper failed on {text[:60]!r}: {exc}") from exc
+    assert isinstance(audio, np.ndarray)
+    return np.clip(audio.astype(np.float32), -1.0, 1.0)
+
+
+def trim_edges(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Cut near-silence at both ends, keeping a few milliseconds of margin."""
+    threshold = 10 ** (EDGE_SILENCE_DBFS / 20)
+    loud = np.flatnonzero(np.abs(audio) > threshold)
+    if loud.size == 0:
+        return audio[:0]
+    keep = int(sample_rate * EDGE_KEEP_MS / 1000)
+    return audio[max(0, loud[0] - keep) : loud[-1] + keep + 1]
+
+
+def to_pcm16(audio: np.ndarray) -> np.ndarray:
+    return np.round(np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+
+
+def synthesize_chunk(voice: PiperVoice, chunk: Chunk, settings: SynthesisSettings) -> ChunkAudio:
+    """Every sentence of `chunk` as a trimmed 16-bit take."""
+    rate = voice.config.sample_rate
+    takes = tuple(
+        to_pcm16(trim_edges(synthesize_sentence(voice, s.spoken, settings), rate))
+        for s in chunk.sentences
+    )
+    return ChunkAudio(index=chunk.index, sample_rate=rate, takes=takes)
