@@ -46,6 +46,8 @@ class Block:
 
     kind: BlockKind
     text: str
+    pause_ms: int | None = None
+    """An explicit pause after the block (SSML `<break>`), instead of the usual one."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ class Sentence:
     break_after: Break
     """What follows it: decides the pause."""
 
+    pause_ms: int | None = None
+    """An explicit pause after it in milliseconds (SSML `<break>`); overrides `break_after`."""
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -83,7 +88,8 @@ class Chunk:
         """Hash of what decides this chunk's audio (text and pauses), for the chunk cache."""
         digest = hashlib.sha256()
         for s in self.sentences:
-            digest.update(f"{s.spoken}\x1f{s.heading}\x1f{s.break_after}\x1e".encode())
+            pause = "" if s.pause_ms is None else f"\x1f{s.pause_ms}"
+            digest.update(f"{s.spoken}\x1f{s.heading}\x1f{s.break_after}{pause}\x1e".encode())
         return digest.hexdigest()
 
 
@@ -189,7 +195,9 @@ def segment_blocks(
     chunks (and cached audio) of every other paragraph unchanged.
     """
     raw: list[tuple[int, bool, list[tuple[str, str]]]] = []
+    pauses: dict[int, int | None] = {}
     for index, block in enumerate(blocks):
+        pauses[index] = block.pause_ms
         heading = block.kind is BlockKind.HEADING
         texts = [block.text.strip()] if heading else split_sentences(block.text, language)
         pairs = [(t, normalize(t).strip()) for t in texts if t.strip()]
@@ -215,6 +223,7 @@ def segment_blocks(
                 block=index,
                 heading=heading,
                 break_after=block_break if i + 1 == len(pairs) else Break.SENTENCE,
+                pause_ms=pauses[index] if i + 1 == len(pairs) else None,
             )
             for i, (text, spoken) in enumerate(pairs)
         ]
