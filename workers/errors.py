@@ -4,7 +4,8 @@
     ├── InputError               the caller's input cannot be used (HTTP 422 / CLI exit 2)
     │   ├── EmptyInput           nothing, or nothing speakable, in the input
     │   ├── InputTooLarge        over the configured size limit (HTTP 413)
-    │   └── LexiconError         a pronunciation lexicon that cannot be read
+    │   ├── LexiconError         a pronunciation lexicon that cannot be read
+    │   └── InvalidSSML          SSML that is malformed or outside the supported subset
     ├── VoiceNotFound            an unknown voice id; the message lists the known ids
     ├── OutputError              the output cannot be written where asked
     ├── SynthesisError           Piper failed on a chunk
@@ -35,6 +36,10 @@ class InputTooLarge(InputError):
 
 class LexiconError(InputError):
     """A pronunciation lexicon is malformed."""
+
+
+class InvalidSSML(InputError):
+    """SSML input that is not well-formed or uses elements outside the supported subset."""
 
 
 class VoiceNotFound(NarrateError):
