@@ -1,0 +1,1 @@
+"""Podcast feeds: RSS with the itunes: and podcast: namespaces, chapters, feed input rules."""

@@ -1,0 +1,99 @@
+"""A small feedgen extension for the Podcasting 2.0 `podcast:` tags and Apple's `true`/`false`.
+
+feedgen's podcast extension writes `itunes:explicit` as `yes`/`no`/`clean`; Apple now wants
+`true`/`false`, so the channel's explicit flag is written here instead (never set it through
+feedgen's `itunes_explicit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import lxml.etree  # noqa: F401 (feedgen.util uses lxml.etree without importing it)
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.util import xml_elem
+
+PODCAST_NS: Final = "https://podcastindex.org/namespace/1.0"
+ITUNES_NS: Final = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+
+@dataclass(frozen=True)
+class TranscriptLink:
+    """One `podcast:transcript` of an episode."""
+
+    url: str
+    type: str
+    """MIME type: `text/vtt`, `application/json`, …"""
+    language: str | None = None
+    rel: str | None = None
+    """`captions` when the file carries timings fit for closed captions."""
+
+
+class PodcastExtension(BaseExtension):
+    """Channel-level `podcast:guid`, `podcast:locked` and `itunes:explicit` (true/false)."""
+
+    def __init__(self) -> None:
+        self._guid: str | None = None
+        self._locked: bool | None = None
+        self._locked_owner: str | None = None
+        self._explicit: bool | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
+
+    def podcast_guid(self, guid: str) -> None:
+        self._guid = guid
+
+    def podcast_locked(self, locked: bool, owner: str | None = None) -> None:
+        self._locked = locked
+        self._locked_owner = owner
+
+    def explicit(self, explicit: bool) -> None:
+        self._explicit = explicit
+
+    def extend_rss(self, rss_feed):  # type: ignore[no-untyped-def]  (feedgen's lxml element)
+        channel = rss_feed[0]
+        if self._explicit is not None:
+            elem = xml_elem(f"{{{ITUNES_NS}}}explicit", channel)
+            elem.text = "true" if self._explicit else "false"
+        if self._locked is not None:
+            elem = xml_elem(f"{{{PODCAST_NS}}}locked", channel)
+            elem.text = "yes" if self._locked else "no"
+            if self._locked_owner:
+                elem.attrib["owner"] = self._locked_owner
+        if self._guid:
+            elem = xml_elem(f"{{{PODCAST_NS}}}guid", channel)
+            elem.text = self._guid
+        return rss_feed
+
+
+class PodcastEntryExtension(BaseEntryExtension):
+    """Item-level `podcast:transcript` (any number) and `podcast:chapters`."""
+
+    def __init__(self) -> None:
+        self._transcripts: list[TranscriptLink] = []
+        self._chapters: tuple[str, str] | None = None
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"podcast": PODCAST_NS}
+
+    def podcast_transcript(self, link: TranscriptLink) -> None:
+        self._transcripts.append(link)
+
+    def podcast_chapters(self, url: str, type: str = "application/json+chapters") -> None:
+        self._chapters = (url, type)
+
+    def extend_rss(self, item):  # type: ignore[no-untyped-def]  (feedgen's lxml element)
+        for t in self._transcripts:
+            elem = xml_elem(f"{{{PODCAST_NS}}}transcript", item)
+            elem.attrib["url"] = t.url
+            elem.attrib["type"] = t.type
+            if t.language:
+                elem.attrib["language"] = t.language
+            if t.rel:
+                elem.attrib["rel"] = t.rel
+        if self._chapters:
+            elem = xml_elem(f"{{{PODCAST_NS}}}chapters", item)
+            elem.attrib["url"], elem.attrib["type"] = self._chapters
+        return item

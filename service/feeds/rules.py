@@ -1,0 +1,139 @@
+"""What a feed's fields may hold: slug, language code, category, email, URLs and artwork."""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import urlsplit
+
+from service.feeds.errors import ImageTooLarge, InvalidFeedField, InvalidImage
+
+SLUG_RE: Final = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+LANGUAGE_RE: Final = re.compile(r"^([a-zA-Z]{2})((?:-[a-zA-Z0-9]{2,8})*)$")
+EMAIL_RE: Final = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+ISO_639_1: Final = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv
+    cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht
+    hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la
+    lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj
+    om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv
+    sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh
+    zu""".split()  # noqa: SIM905 (a table reads better as words)
+)
+"""RSS `<language>` takes an ISO 639-1 code, optionally with a region (`en-us`)."""
+
+APPLE_CATEGORIES: Final = frozenset(
+    {
+        "Arts", "Business", "Comedy", "Education", "Fiction", "Government", "History",
+        "Health & Fitness", "Kids & Family", "Leisure", "Music", "News",
+        "Religion & Spirituality", "Science", "Society & Culture", "Sports", "Technology",
+        "True Crime", "TV & Film",
+    }
+)  # fmt: skip
+"""Apple Podcasts' top-level categories (a subcategory may follow: `News > Daily News`)."""
+
+MIN_ARTWORK_PX: Final = 1400
+MAX_ARTWORK_PX: Final = 3000
+"""Apple's artwork rule: square, 1400–3000 pixels a side, JPEG or PNG."""
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG_RE.fullmatch(slug):
+        raise InvalidFeedField(
+            f"invalid slug {slug!r}: use 1–64 lowercase letters, digits and inner hyphens"
+        )
+    return slug
+
+
+def check_language(code: str) -> str:
+    """The code, lowercased as RSS writes it (`en-US` → `en-us`)."""
+    match = LANGUAGE_RE.fullmatch(code.strip())
+    if not match or match.group(1).lower() not in ISO_639_1:
+        raise InvalidFeedField(
+            f"invalid language code {code!r}: use an ISO 639-1 code such as 'en' or 'en-us'"
+        )
+    return code.strip().lower()
+
+
+def check_category(category: str) -> str:
+    top, _, sub = (part.strip() for part in category.partition(">"))
+    if top not in APPLE_CATEGORIES:
+        raise InvalidFeedField(
+            f"unknown category {top!r}; Apple's categories: {', '.join(sorted(APPLE_CATEGORIES))}"
+        )
+    return f"{top} > {sub}" if sub else top
+
+
+def check_email(email: str) -> str:
+    if not EMAIL_RE.fullmatch(email.strip()):
+        raise InvalidFeedField(f"invalid email address {email!r}")
+    return email.strip()
+
+
+def check_url(url: str, field: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidFeedField(f"{field} must be an absolute http(s) URL, got {url!r}")
+    return url
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """An accepted artwork upload."""
+
+    data: bytes
+    mime: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.mime == "image/png" else "jpg"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    if len(data) < 24 or data[12:16] != b"IHDR":
+        raise InvalidImage("the PNG has no IHDR header")
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+_JPEG_SOF: Final = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD})
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            raise InvalidImage("the JPEG's markers are corrupt")
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        if marker in _JPEG_SOF and pos + 9 <= len(data):
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
+            return width, height
+        pos += 2 + length
+    raise InvalidImage("the JPEG has no frame header")
+
+
+def check_artwork(data: bytes, max_bytes: int) -> Artwork:
+    """Accept a square JPEG/PNG of 1400–3000 px under `max_bytes`, or say why not."""
+    if len(data) > max_bytes:
+        raise ImageTooLarge(f"the image is {len(data)} bytes; the limit is {max_bytes} bytes")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        mime, (width, height) = "image/png", _png_size(data)
+    elif data.startswith(b"\xff\xd8"):
+        mime, (width, height) = "image/jpeg", _jpeg_size(data)
+    else:
+        raise InvalidImage("artwork must be a JPEG or PNG image")
+    if width != height or not MIN_ARTWORK_PX <= width <= MAX_ARTWORK_PX:
+        raise InvalidImage(
+            f"artwork must be square, {MIN_ARTWORK_PX}–{MAX_ARTWORK_PX} px a side; "
+            f"got {width}×{height}"
+        )
+    return Artwork(data=data, mime=mime, width=width, height=height)
