@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
 from workers.errors import EmptyInput
+from workers.text.extract import (
+    ExtractedArticle,
+    extract_html,
+    extract_markdown,
+    extract_scraped_text,
+)
+from workers.text.furniture import score_lines
+from workers.text.lexicon import Lexicon
 from workers.text.normalize import normalize_text
 from workers.text.segment import (
     DEFAULT_MAX_CHUNK_CHARS,
@@ -15,6 +24,7 @@ from workers.text.segment import (
     plain_text_blocks,
     segment_blocks,
 )
+from workers.text.ssml import ssml_blocks
 
 DEFAULT_LANGUAGE: Final = "en"
 
@@ -50,20 +60,52 @@ class PreparedArticle:
         return sum(len(c.sentences) for c in self.chunks)
 
 
+def extract_text(text: str) -> ExtractedArticle:
+    """Plain text: scraped pages lose their furniture; clean text is read as it is."""
+    if any(line.furniture for line in score_lines(text.splitlines())):
+        return extract_scraped_text(text)
+    return ExtractedArticle(blocks=plain_text_blocks(text))
+
+
+EXTRACTORS: Final[dict[InputFormat, Callable[[str], ExtractedArticle]]] = {
+    InputFormat.TEXT: extract_text,
+    InputFormat.MARKDOWN: extract_markdown,
+    InputFormat.HTML: extract_html,
+    InputFormat.SSML: lambda text: ExtractedArticle(blocks=ssml_blocks(text)),
+}
+
+
 def prepare_article(
     text: str,
     meta: ArticleMeta | None = None,
     input_format: InputFormat = InputFormat.TEXT,
     max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS,
+    *,
+    lexicon: Lexicon | None = None,
 ) -> PreparedArticle:
-    """Blocks and chunks of `text`; raises `EmptyInput` when nothing would be spoken."""
+    """Blocks and chunks of `text`; raises `EmptyInput` when nothing would be spoken.
+
+    `input_format` picks the extractor (scraped text, Markdown, HTML or SSML); what the
+    extractor learns (title, author, date) fills the gaps in `meta`. `lexicon` entries
+    are applied to every sentence before normalization.
+    """
     meta = meta or ArticleMeta()
     if not text.strip():
         raise EmptyInput("the input is empty")
-    blocks = plain_text_blocks(text)
+    extracted = EXTRACTORS[input_format](text)
+    blocks = extracted.blocks
+    if not blocks:
+        raise EmptyInput(f"no article text found in the {input_format.value} input")
+    meta = replace(
+        meta,
+        title=meta.title or extracted.title,
+        author=meta.author or extracted.author,
+        date=meta.date or extracted.date,
+    )
+    language = meta.language
     chunks = segment_blocks(
         blocks,
-        normalize=lambda s: normalize_text(s, meta.language),
+        normalize=lambda s: normalize_text(s, language, lexicon=lexicon),
         language=meta.language,
         max_chunk_chars=max_chunk_chars,
     )

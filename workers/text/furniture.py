@@ -1,0 +1,337 @@
+"""Page furniture in scraped text: which lines are the story and which are the page around it.
+
+Each line is scored by features, never by one site's phrases: how much it reads like
+prose (length, final punctuation) against cues of furniture (calls to action, form
+labels, navigation and section labels, share prompts, cookie notices, teasers, photo
+credits, AI-audio labels, timestamps, copyright lines, payment logos, fundraising
+vocabulary, lines repeated on the page). The story is the run of lines with the
+highest total score; inside it, furniture lines and teasers (a headline followed by a
+cut-off blurb, or a "Related:" line) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+
+class Cue(NamedTuple):
+    """A feature of page furniture: lines matching `pattern` lose `weight` points."""
+
+    name: str
+    pattern: re.Pattern[str]
+    weight: float
+    short_only: bool = False
+    """Only counts on lines of at most `SHORT_LINE_WORDS` words (labels, not prose)."""
+
+
+def _cue(name: str, pattern: str, weight: float, *, short_only: bool = False) -> Cue:
+    return Cue(name, re.compile(pattern, re.IGNORECASE), weight, short_only)
+
+
+SHORT_LINE_WORDS: Final = 12
+STRONG_FURNITURE: Final = 4.0
+"""A line with at least this much furniture weight is dropped however prose-like it is."""
+
+PROSE_POINTS_PER_WORD: Final = 0.2
+MAX_PROSE_POINTS: Final = 6.0
+MIN_PROSE_WORDS: Final = 5
+REPEATED_LINE_WEIGHT: Final = 4.0
+MAX_LINE_PENALTY: Final = 3.0
+HEAD_LOOKBACK: Final = 6
+"""How many lines above the story's first paragraph may hold its byline and headline."""
+MAX_CUE_REPEATS: Final = 3
+"""A cue found several times in a line ("our readers … our mission … help us") counts up to
+this many times: one fundraising phrase can be quoted in a story, four make an appeal."""
+HEADING_MAX_WORDS: Final = 16
+
+SECTION_LABELS: Final = frozenset(
+    {
+        "advertisement",
+        "back to top",
+        "comments",
+        "contact us",
+        "continue reading",
+        "editors picks",
+        "follow us",
+        "home",
+        "latest",
+        "latest news",
+        "leave a comment",
+        "listen",
+        "listen to this article",
+        "log in",
+        "menu",
+        "more from",
+        "more news",
+        "more stories",
+        "most popular",
+        "most read",
+        "news feed",
+        "newsletter",
+        "print",
+        "read more",
+        "read next",
+        "recommended",
+        "related",
+        "related articles",
+        "related stories",
+        "search",
+        "see also",
+        "share",
+        "share this article",
+        "share this story",
+        "sign in",
+        "sponsored",
+        "top stories",
+        "trending",
+        "watch",
+        "you may also like",
+    }
+)
+"""Lines that are only one of these labels (case and punctuation aside) are navigation."""
+
+CUES: Final[tuple[Cue, ...]] = (
+    _cue("form", r"indicates required|required field|enter (?:your |correct )?e-?mail", 6),
+    _cue("form result", r"success\w* subscribed|thank(?:s| you) for (?:signing up|subscrib)", 6),
+    _cue("confirmation", r"sent you a confirmation|check your inbox", 4),
+    _cue("call to action", r"\b(?:subscribe|sign up|log in|sign in|register now|donate)\b", 3),
+    _cue("membership", r"\bbecome a (?:member|subscriber|supporter|patron)\b|\bmembership\b", 4),
+    _cue("navigation", r"^skip to (?:main )?content\b|^jump to\b|^back to top\b", 6),
+    _cue(
+        "share", r"^(?:share|tweet|print|email|copy link|save)(?: (?:on|this|article|via)\b.*)?$", 5
+    ),
+    _cue("menu row", r"^[^|•·»]+(?:\s[|•·»]\s[^|•·»]+){2,}$", 5, short_only=True),
+    _cue(
+        "share row",
+        r"\b(?:facebook|twitter|linkedin|whatsapp|telegram|reddit)\b",
+        2,
+        short_only=True,
+    ),
+    _cue(
+        "comments", r"^\d*\s*comments?\b|\bleave a (?:comment|reply)\b|\bjoin the conversation\b", 4
+    ),
+    _cue("cookies", r"\bcookies?\b|\bprivacy (?:policy|settings)\b|\baccept all\b", 4),
+    _cue(
+        "teaser label",
+        r"^(?:related|read more|read also|also read|see also|more on this|watch|"
+        r"listen|recommended|read next|opinion|explainer)\s*(?:[:|»›>-]|$)",
+        6,
+    ),
+    _cue("cut-off blurb", r"(?:…|\.\.\.)\s*$", 3),
+    _cue("inline bullets", r"\s[*•]\s.+\s[*•]\s", 4),
+    _cue(
+        "photo credit",
+        r"\((?:photo|image|photograph|credit|courtesy|illustration|video)\b[^)]*\)"
+        r"|\b(?:getty images|shutterstock|ap photo|afp via|reuters/)",
+        6,
+    ),
+    _cue(
+        "caption label",
+        r"^(?:photo|image|pictured|credit|photograph|illustration|file photo|"
+        r"caption)\s*[:/|]",
+        6,
+    ),
+    _cue("credit after caption", r"[.!?]\s*\([^()]{2,60}\)\s*$", 5),
+    _cue(
+        "ai audio label",
+        r"^(?=.*\b(?:audio|narrat\w*|voiced?|read aloud|listen\w*)\b)"
+        r"(?=.*\b(?:ai|artificial intelligence|automated|synthetic|text-to-speech|"
+        r"computer-generated)\b)",
+        6,
+        short_only=True,
+    ),
+    _cue(
+        "listen prompt",
+        r"^listen to (?:this|the) (?:article|story)|\d+\s*min(?:ute)?s? listen\b",
+        6,
+    ),
+    _cue(
+        "timestamp",
+        r"^(?:updated:?\s*)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$"
+        r"|^\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago$",
+        6,
+    ),
+    _cue("reading time", r"^\d+\s*min(?:ute)?s?\s*read$", 6),
+    _cue("copyright", r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", 6),
+    _cue(
+        "payment logos",
+        r"\b(?:visa|mastercard|paypal|american ?express|apple pay)\b",
+        4,
+        short_only=True,
+    ),
+    _cue(
+        "appeal",
+        r"\b(?:our (?:readers|reporting|journalism|mission|community|newsroom|work)|"
+        r"readers like you|funded by|financial contribution|fund our|support (?:us|our)|"
+        r"help us|supporters|new members|donation|paywall|independent journalism)\b",
+        2.5,
+    ),
+    _cue("advertisement", r"^(?:advertisement|sponsored(?: content)?|ad|promoted)$", 6),
+)
+"""Furniture features and their weights. Add a row to teach the cleaner a new kind."""
+
+_TERMINAL: Final = tuple(".!?\"”’')")
+_TEASER_END: Final = re.compile(r"(?:…|\.\.\.)\s*$")
+_NAME: Final = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+_BYLINE: Final = re.compile(rf"^[Bb]y\s+(?P<author>{_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)")
+_LABEL_CHARS: Final = re.compile(r"[^a-z ]+")
+
+
+@dataclass(frozen=True)
+class ScoredLine:
+    """One non-blank line of the page with its scores."""
+
+    index: int
+    text: str
+    prose: float
+    furniture: float
+    cues: tuple[str, ...]
+
+    @property
+    def score(self) -> float:
+        return self.prose - self.furniture
+
+    @property
+    def is_heading(self) -> bool:
+        return not self.text.endswith(_TERMINAL) and len(self.text.split()) <= HEADING_MAX_WORDS
+
+    @property
+    def is_furniture(self) -> bool:
+        return self.furniture >= STRONG_FURNITURE or (
+            self.furniture > 0 and self.furniture >= self.prose
+        )
+
+
+def score_lines(lines: list[str]) -> list[ScoredLine]:
+    """Score every non-blank line; `index` is its position in `lines`."""
+    counts = Counter(_label(line) for line in lines if line.strip())
+    scored = []
+    for index, raw in enumerate(lines):
+        text = raw.strip()
+        if not text:
+            continue
+        words = len(text.split())
+        cues = [
+            cue
+            for cue in CUES
+            if (not cue.short_only or words <= SHORT_LINE_WORDS) and cue.pattern.search(text)
+        ]
+        furniture = sum(
+            cue.weight * min(len(cue.pattern.findall(text)), MAX_CUE_REPEATS) for cue in cues
+        )
+        names = [cue.name for cue in cues]
+        if _label(text) in SECTION_LABELS:
+            furniture += STRONG_FURNITURE
+            names.append("section label")
+        if counts[_label(text)] > 1:
+            furniture += REPEATED_LINE_WEIGHT
+            names.append("repeated")
+        prose = 0.0
+        if text.endswith(_TERMINAL) and words >= MIN_PROSE_WORDS:
+            prose = min(words * PROSE_POINTS_PER_WORD, MAX_PROSE_POINTS)
+        scored.append(ScoredLine(index, text, prose, furniture, tuple(names)))
+    return scored
+
+
+def _label(text: str) -> str:
+    return " ".join(_LABEL_CHARS.sub(" ", text.lower().replace("'", "")).split())
+
+
+def best_run(scored: list[ScoredLine]) -> tuple[int, int]:
+    """[start, end) positions in `scored` of the run with the highest total score (Kadane).
+
+    Each line costs at most `MAX_LINE_PENALTY`, so an advertisement or appeal box inside
+    the story does not cut it in two, while a long block of furniture still ends it.
+    """
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for position, line in enumerate(scored):
+        if total <= 0:
+            total, start = 0.0, position
+        total += max(line.score, -MAX_LINE_PENALTY)
+        if total > best:
+            best, best_span = total, (start, position + 1)
+    return best_span
+
+
+@dataclass(frozen=True)
+class StoryLines:
+    """What the cleaner kept, and what it learned about the article on the way."""
+
+    lines: list[ScoredLine]
+    title: str | None = None
+    author: str | None = None
+
+
+def story_lines(text: str) -> StoryLines:
+    """The lines of the story in `text`, in order, without the page around them."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    scored = score_lines(lines)
+    start, end = best_run(scored)
+    title, author, start = _head_of_story(scored, start)
+    run = scored[start:end]
+    kept = [
+        line
+        for position, line in enumerate(run)
+        if not line.is_furniture
+        and not _is_teaser_headline(run, position)
+        and not _is_metadata(line)
+    ]
+    while kept and kept[-1].is_heading:  # a heading introduces text; at the end it is a teaser
+        kept.pop()
+    return StoryLines(kept, title, author)
+
+
+def _is_teaser_headline(run: list[ScoredLine], position: int) -> bool:
+    """A headline that leads into furniture (a cut-off blurb, a label) belongs to a teaser."""
+    line = run[position]
+    if not line.is_heading or position + 1 == len(run):
+        return False
+    following = run[position + 1]
+    adjacent = following.index == line.index + 1
+    return following.is_furniture or (adjacent and bool(_TEASER_END.search(following.text)))
+
+
+def _head_of_story(scored: list[ScoredLine], start: int) -> tuple[str | None, str | None, int]:
+    """Look back from the story's first line, past captions and prompts, for byline and headline.
+
+    Returns the title, the author and the new start (the headline's position) when found.
+    """
+    author = None
+    for position in range(start - 1, max(start - HEAD_LOOKBACK, 0) - 1, -1):
+        line = scored[position]
+        if match := _byline(line.text):
+            author = match["author"]
+        elif line.is_furniture or _is_metadata(line):
+            continue
+        elif line.is_heading:
+            return line.text, author, position
+        else:
+            break
+    return None, author, start
+
+
+_DATE_LINE: Final = re.compile(
+    r"^(?:(?:published|updated|posted)\s*:?\s*)?(?:\w+,\s*)?(?:\w+\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\s+\w+\.?\s+\d{4}|\d{4}-\d{2}-\d{2})(?:\W.*)?$",
+    re.IGNORECASE,
+)
+
+
+def _is_metadata(line: ScoredLine) -> bool:
+    """A byline or dateline: article metadata, not text to read."""
+    return bool(_byline(line.text)) or _looks_like_date(line.text)
+
+
+def _byline(text: str) -> re.Match[str] | None:
+    # "By Tuesday, the council had…" is prose, not a byline: bylines are short and unpunctuated.
+    if len(text.split()) > SHORT_LINE_WORDS or text.endswith(tuple(".!?")):
+        return None
+    return _BYLINE.match(text)
+
+
+def _looks_like_date(text: str) -> bool:
+    return len(text.split()) <= 10 and bool(_DATE_LINE.match(text))
