@@ -97,8 +97,18 @@ CUES: Final[tuple[Cue, ...]] = (
     _cue("form", r"indicates required|required field|enter (?:your |correct )?e-?mail", 6),
     _cue("form result", r"success\w* subscribed|thank(?:s| you) for (?:signing up|subscrib)", 6),
     _cue("confirmation", r"sent you a confirmation|check your inbox", 4),
-    _cue("call to action", r"\b(?:subscribe|sign up|log in|sign in|register now|donate)\b", 3),
-    _cue("membership", r"\bbecome a (?:member|subscriber|supporter|patron)\b|\bmembership\b", 4),
+    _cue(
+        "call to action",
+        r"\b(?:subscribe|sign up|log in|sign in|register now|donate)\b",
+        4,
+        short_only=True,
+    ),
+    _cue(
+        "membership",
+        r"\b(?:become a (?:member|subscriber|supporter|patron)|gift (?:a )?"
+        r"membership)\b",
+        4,
+    ),
     _cue("navigation", r"^skip to (?:main )?content\b|^jump to\b|^back to top\b", 6),
     _cue(
         "share", r"^(?:share|tweet|print|email|copy link|save)(?: (?:on|this|article|via)\b.*)?$", 5
@@ -166,7 +176,7 @@ CUES: Final[tuple[Cue, ...]] = (
         "appeal",
         r"\b(?:our (?:readers|reporting|journalism|mission|community|newsroom|work)|"
         r"readers like you|funded by|financial contribution|fund our|support (?:us|our)|"
-        r"help us|supporters|new members|donation|paywall|independent journalism)\b",
+        r"help us|supporters|new members|membership|donat\w+|paywall|independent journalism)\b",
         2.5,
     ),
     _cue("advertisement", r"^(?:advertisement|sponsored(?: content)?|ad|promoted)$", 6),

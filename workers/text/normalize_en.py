@@ -490,7 +490,7 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "number",
-        re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=[(\"“]))[-−](?={_NUM})|(?<![\d.,]){_NUM}"),
+        re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=[(\"“]))[-−](?={_NUM})|(?<![\d.]){_NUM}"),
         _number_rule,
     ),
     Rule(
@@ -557,8 +557,9 @@ _CLEANUP: Final = (
     (re.compile(r"(?<=\w)[’](?=\w)"), "'"),
     (re.compile(r"…"), "..."),
     (re.compile(r"\s+"), " "),
-    (re.compile(r"(?:\s*,)+\s*(?=[.,;:!?\"”’'])"), ""),
-    (re.compile(r"(?:\s*,\s*)+"), ", "),
+    (re.compile(r"(?:\s*,)+\s*(?=[.,;:!?])"), ""),
+    (re.compile(r"(?:\s*,)+"), ","),
+    (re.compile(r",(?=\w)"), ", "),
     (re.compile(r"\s+(?=[.,;:!?])"), ""),
     (re.compile(r"^[\s,;:]+|[\s,;:]+$"), ""),
 )
