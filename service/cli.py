@@ -191,6 +191,50 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
+def _service_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from service.settings import Settings
+
+    settings = Settings()
+    if getattr(args, "data_dir", None):
+        settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    return settings
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from service.serve import run_all
+
+    run_all(_service_settings(args), args.host, args.port)
+    return 0
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from service.serve import run_api
+
+    run_api(_service_settings(args), args.host, args.port)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from service.serve import run_worker
+
+    run_worker(_service_settings(args), args.concurrency)
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from service.client import submit_article
+
+    text, _ = read_input(args.input)
+    is_html = input_format_for(args.input, None).value == "html"
+    article = {"html" if is_html else "text": text, "speed": args.speed}
+    for key in ("title", "voice", "format"):
+        if getattr(args, key):
+            article[key] = getattr(args, key)
+    api_key = args.api_key or os.environ.get("NARRATE_API_KEY")
+    output = Path(args.output) if args.output else None
+    return submit_article(args.server, article, api_key, args.wait, output)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="narrate", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -220,6 +264,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     voices = commands.add_parser("voices", help="list voices")
     voices.set_defaults(func=cmd_voices)
+
+    def add_server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1", help="listen address (default: 127.0.0.1)")
+        p.add_argument("--port", type=int, default=8000, help="listen port (default: 8000)")
+        p.add_argument("--data-dir", help="where the SQLite file and audio live (default: data)")
+
+    run = commands.add_parser("run", help="the whole service here: API + workers + Redis")
+    add_server_options(run)
+    run.set_defaults(func=cmd_run)
+
+    api = commands.add_parser("api", help="the HTTP API only")
+    add_server_options(api)
+    api.set_defaults(func=cmd_api)
+
+    worker = commands.add_parser("worker", help="a Celery worker pool (one process per core)")
+    worker.add_argument("--concurrency", type=int, help="processes (default: one per core)")
+    worker.add_argument("--data-dir", help="where the SQLite file and audio live (default: data)")
+    worker.set_defaults(func=cmd_worker)
+
+    submit = commands.add_parser("submit", help="send an article to a running service")
+    submit.add_argument("input", help="article file (.html is sent as HTML), or - for stdin")
+    submit.add_argument("--server", default="http://127.0.0.1:8000", help="service URL")
+    submit.add_argument("--api-key", help="bearer key (default: $NARRATE_API_KEY)")
+    submit.add_argument("--wait", action="store_true", help="wait for the audio and download it")
+    submit.add_argument("-o", "--output", help="where to save the audio (implies --wait)")
+    submit.add_argument("--title")
+    submit.add_argument("--voice")
+    submit.add_argument("--speed", type=float, default=1.0)
+    submit.add_argument("--format", choices=_FORMATS)
+    submit.set_defaults(func=cmd_submit)
     return parser
 
 
@@ -244,3 +318,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted", 130)
+

@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Final
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from voices.catalog import DEFAULT_VOICE_ID, VoiceCatalog
 
+SQLITE_FILE: Final = "narrate.db"
+STORAGE_DIR: Final = "storage"
+
+
+def default_concurrency() -> int:
+    """One worker process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
 
 class Settings(BaseSettings):
-    """Read once per process and passed in (`create_app(settings)`, `run_worker(settings)`)."""
+    """Read once per process and passed in (`create_app(settings)`, `create_celery(settings)`).
 
-    model_config = SettingsConfigDict(env_prefix="NARRATE_", env_file=".env", extra="ignore")
+    Every field is read from `NARRATE_<FIELD>`; the two connection strings also from the
+    conventional `REDIS_URL` and `DATABASE_URL`.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="NARRATE_", env_file=".env", extra="ignore", populate_by_name=True
+    )
 
     data_dir: Path = Path("data")
     """Where the SQLite file and stored audio live by default."""
@@ -26,9 +44,82 @@ class Settings(BaseSettings):
     default_voice: str = DEFAULT_VOICE_ID
     mp3_kbps: int = Field(default=64, ge=64, le=320)
     max_article_chars: int = Field(default=200_000, gt=0)
+    """Longer articles are refused with 413."""
+
+    max_body_bytes: int = Field(default=2_000_000, gt=0)
+    """Request bodies larger than this are refused with 413 before they are parsed."""
+
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "NARRATE_REDIS_URL")
+    )
+    """Broker and result backend. None: `narrate run` starts an embedded Redis."""
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "NARRATE_DATABASE_URL")
+    )
+    """SQLAlchemy URL; None: a SQLite file in `data_dir`."""
+
+    storage_dir: Path | None = None
+    """Where audio and chunk caches are stored; None: `data_dir/storage`."""
+
+    api_keys: str = ""
+    """Comma-separated bearer keys; empty: the API is open (local use)."""
+
+    public_base_url: str | None = None
+    """Base of the links the API hands out (e.g. `https://narrate.example.org`);
+    None: taken from each request."""
+
+    webhook_secret: str = ""
+    """Key of the HMAC-SHA256 signature on webhook calls; empty: calls go unsigned."""
+
+    webhook_attempts: int = Field(default=6, ge=1)
+    webhook_backoff_s: float = Field(default=2.0, gt=0)
+    """First retry delay; it doubles with every attempt."""
+
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+
+    worker_concurrency: int = Field(default_factory=default_concurrency, ge=1)
+    """Worker processes per `narrate worker` (one per core, 1 onnxruntime thread each)."""
+
+    task_soft_time_limit_s: int = Field(default=300, gt=0)
+    task_time_limit_s: int = Field(default=360, gt=0)
+    task_max_retries: int = Field(default=5, ge=0)
+    visibility_timeout_s: int = Field(default=600, gt=0)
+    """Unacknowledged tasks of a worker that died are handed out again after this long."""
+
+    queue_name: str = "narrate"
 
     def voice_dirs(self) -> list[Path]:
         return [Path(d) for d in self.voices_dir.split(os.pathsep) if d]
 
     def voice_catalog(self) -> VoiceCatalog:
         return VoiceCatalog.discover(self.voice_dirs())
+
+    def api_key_list(self) -> list[str]:
+        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir.resolve() / SQLITE_FILE}"
+
+    def resolved_storage_dir(self) -> Path:
+        return self.storage_dir or self.data_dir / STORAGE_DIR
+
+    def required_redis_url(self) -> str:
+        if not self.redis_url:
+            raise RuntimeError("REDIS_URL is not set (only `narrate run` starts its own Redis)")
+        return self.redis_url
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as environment variables, for a child process (`narrate worker`)."""
+        env: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name == "redis_url":
+                env["REDIS_URL"] = str(value)
+            elif name == "database_url":
+                env["DATABASE_URL"] = str(value)
+            else:
+                env[f"NARRATE_{name.upper()}"] = str(value)
+        return env

@@ -1,0 +1,111 @@
+"""The one place where Narrate's errors become HTTP answers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.feeds.errors import EpisodeNotFound, FeedExists, FeedNotFound
+from service.errors import (
+    IdempotencyConflict,
+    JobNotFound,
+    NotReady,
+    QueueUnavailable,
+    RangeNotSatisfiable,
+    Unauthorized,
+)
+from workers.errors import (
+    InputError,
+    InputTooLarge,
+    LexiconError,
+    NarrateError,
+    VoiceNotFound,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS: Final[list[tuple[type[NarrateError], int, str | None]]] = [
+    # (error, HTTP status, field it is about); the first match wins, so subclasses first.
+    (InputTooLarge, 413, "text"),
+    (LexiconError, 422, "lexicon"),
+    (InputError, 422, None),
+    (VoiceNotFound, 422, "voice"),
+    (JobNotFound, 404, None),
+    (FeedNotFound, 404, "feed"),
+    (EpisodeNotFound, 404, None),
+    (FeedExists, 409, "slug"),
+    (NotReady, 409, None),
+    (IdempotencyConflict, 409, None),
+    (Unauthorized, 401, None),
+    (RangeNotSatisfiable, 416, None),
+    (QueueUnavailable, 503, None),
+]
+
+
+def status_for(exc: NarrateError) -> tuple[int, str | None]:
+    for cls, status, field in STATUS:
+        if isinstance(exc, cls):
+            return status, getattr(exc, "field", None) or field
+    return 500, None
+
+
+def _error_type(exc: Exception) -> str:
+    name = type(exc).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+async def narrate_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NarrateError)
+    status, field = status_for(exc)
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthorized):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, RangeNotSatisfiable):
+        headers["Content-Range"] = f"bytes */{exc.size}"
+    if status >= 500:
+        log.error("%s %s failed: %s", request.method, request.url.path, exc)
+    body = {"type": _error_type(exc), "message": str(exc), "field": field}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": _field_of(tuple(e.get("loc", ()))),
+            "message": e.get("msg", ""),
+            "type": e["type"],
+        }
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+    message = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+    body = {
+        "type": "validation_error",
+        "message": message,
+        "field": first["field"],
+        "errors": errors,
+    }
+    return JSONResponse(body, status_code=422)
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    body = {"type": "http_error", "message": str(exc.detail), "field": None}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(NarrateError, narrate_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)

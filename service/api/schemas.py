@@ -1,0 +1,157 @@
+"""What the API reads and writes, split by role: `ArticleIn` in, `JobOut` out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
+
+from service.store import JobStatus
+from workers.master import AudioFormat
+from workers.synthesis import MAX_SPEED, MIN_SPEED
+
+SLUG_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,62}$"
+LANGUAGE_PATTERN: Final = r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
+
+EXAMPLE_ARTICLE: Final = {
+    "text": (
+        "Harbor Bridge Reopens After Repairs\n\n"
+        "The Harbor Bridge reopened on Nov. 21 after a $1.5 billion repair. "
+        "Dr. Ana Ruiz, the city engineer, said traffic would return to normal by Friday."
+    ),
+    "title": "Harbor Bridge Reopens After Repairs",
+    "author": "Sam Lee",
+    "publication": "The Daily Example",
+    "voice": "en_US-joe-medium",
+    "speed": 1.0,
+    "format": "mp3",
+    "callback_url": "https://cms.example.org/hooks/narrate",
+    "lexicon": [{"word": "Ruiz", "replacement": "Roo-eess"}],
+}
+
+
+class LexiconEntryIn(BaseModel):
+    """A pronunciation fix for this article: `word` is read as `replacement`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    word: Annotated[str, Field(min_length=1, max_length=200)]
+    replacement: Annotated[str, Field(min_length=1, max_length=500)]
+    case_sensitive: bool = False
+
+
+class ArticleIn(BaseModel):
+    """An article to narrate: exactly one of `text` or `html`, plus optional metadata."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_ARTICLE]})
+
+    text: str | None = Field(default=None, description="Plain text (or light Markdown).")
+    html: str | None = Field(default=None, description="An HTML page; the story is extracted.")
+    title: Annotated[str | None, Field(max_length=500)] = None
+    author: Annotated[str | None, Field(max_length=500)] = None
+    publication: Annotated[str | None, Field(max_length=500)] = None
+    language: Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=35)] = "en"
+    voice: Annotated[str | None, Field(max_length=200, description="See GET /v1/voices.")] = None
+    speed: Annotated[float, Field(ge=MIN_SPEED, le=MAX_SPEED, allow_inf_nan=False)] = 1.0
+    format: AudioFormat = AudioFormat.MP3
+    feed: Annotated[str | None, Field(pattern=SLUG_PATTERN, description="Feed slug.")] = None
+    callback_url: AnyHttpUrl | None = Field(
+        default=None, description="Called with the job's status JSON when it ends (signed)."
+    )
+    lexicon: Annotated[list[LexiconEntryIn] | None, Field(max_length=1000)] = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ArticleIn:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of 'text' or 'html'")
+        if not (self.text or self.html or "").strip():
+            raise ValueError(f"'{'text' if self.text is not None else 'html'}' is empty")
+        return self
+
+    @property
+    def source(self) -> str:
+        return self.text if self.text is not None else self.html or ""
+
+    def as_request(self) -> dict[str, Any]:
+        """The job's stored request (JSON-safe)."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        return data
+
+
+class Links(BaseModel):
+    self: str
+    audio: str | None = None
+    transcript: str | None = None
+    timings: str | None = None
+
+
+class JobAccepted(BaseModel):
+    """The answer to a submit: the job exists and is queued."""
+
+    id: str
+    status: JobStatus
+    links: Links
+
+
+class Progress(BaseModel):
+    chunks_done: int
+    chunks_total: int
+    chunks_cached: int = Field(description="Chunks whose audio came from the cache.")
+    percent: float
+    eta_seconds: float | None = Field(description="From the speed measured so far.")
+
+
+class AudioResult(BaseModel):
+    url: str
+    format: AudioFormat
+    mime: str
+    size_bytes: int
+    duration_seconds: float
+    integrated_lufs: float
+    true_peak_dbtp: float
+    voice: str
+
+
+class WebhookState(BaseModel):
+    attempts: int
+    delivered: bool
+    last_error: str | None
+
+
+class JobOut(BaseModel):
+    """A job as the caller sees it."""
+
+    id: str
+    status: JobStatus
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    progress: Progress
+    title: str | None = None
+    voice: str | None = None
+    speed: float
+    format: AudioFormat
+    feed: str | None = None
+    audio: AudioResult | None = None
+    error: str | None = Field(default=None, description="Why it failed, in words.")
+    webhook: WebhookState | None = None
+    links: Links
+
+
+class VoiceOut(BaseModel):
+    id: str
+    language: str
+    quality: str
+    sample_rate: int
+    source: str
+    num_speakers: int
+    default: bool
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: what went wrong, and which field when a field did."""
+
+    type: str
+    message: str
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None

@@ -1,0 +1,115 @@
+"""The FastAPI app, built from one settings object: `create_app(settings)`."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.api import health, jobs, metrics, voices
+from service.api.errors import install_error_handlers
+from service.settings import Settings
+from service.storage import DirectoryStorage
+from service.store import JobStore
+from service.web.routes import install_feeds_and_pages
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION: Final = """
+Narrate turns articles into audio with a local Piper voice.
+
+**Submit and poll**: `POST /v1/jobs` answers 202 at once with the job's id and a
+`Location`; poll `GET /v1/jobs/{id}` (progress, ETA) or give a `callback_url`; then fetch
+`/audio` (HTTP Range supported), `/transcript.vtt` and `/timings.json`.
+
+**Auth**: when API keys are configured, send `Authorization: Bearer <key>` for every
+`/v1/jobs` call.
+"""
+
+
+class BodyLimit:
+    """Refuse request bodies over `limit` bytes with 413 before anything parses them."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = (
+            b'{"type":"request_too_large","message":"the request body is over '
+            + str(self.limit).encode()
+            + b' bytes","field":null}'
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings, **state: Any) -> FastAPI:
+    """The API for `settings`; `state` may supply ready-made `store`, `storage`, `queue`."""
+    from workers.tasks import create_celery
+
+    app = FastAPI(
+        title="Narrate",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_tags=[
+            {"name": "jobs", "description": "Submit articles and fetch their audio."},
+            {"name": "voices", "description": "The voices available."},
+            {"name": "health", "description": "Liveness, readiness and metrics."},
+        ],
+    )
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app.state.settings = settings
+    app.state.store = state.get("store") or JobStore.from_url(settings.resolved_database_url())
+    app.state.storage = state.get("storage") or DirectoryStorage(settings.resolved_storage_dir())
+    app.state.queue = state.get("queue") or create_celery(settings)
+    app.state.catalog = settings.voice_catalog()
+    app.state.metrics = metrics.metrics_registry(settings, app.state.store)
+    if not settings.api_key_list():
+        log.warning("no API keys configured (NARRATE_API_KEYS): the API is open to anyone")
+    install_error_handlers(app)
+    for module in (jobs, voices, health, metrics):
+        app.include_router(module.router)
+    install_feeds_and_pages(app)  # feeds API, RSS, listener pages (service.web.routes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app

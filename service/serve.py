@@ -1,0 +1,78 @@
+"""Running the service: the API, a worker pool, or both with a Redis (`narrate run`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+from contextlib import ExitStack
+from typing import Final
+
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WORKER_STOP_TIMEOUT_S: Final = 20.0
+WORKER_MAIN: Final = "import sys; from service.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def worker_argv(settings: Settings, concurrency: int | None = None) -> list[str]:
+    """Celery worker options: one prefork process per core, Narrate's queue only."""
+    return [
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={concurrency or settings.worker_concurrency}",
+        "--pool=prefork",
+        "-Q",
+        settings.queue_name,
+        "-n",
+        f"narrate-{os.getpid()}@{socket.gethostname()}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+
+
+def run_worker(settings: Settings, concurrency: int | None = None) -> None:
+    from workers.tasks import create_celery
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    create_celery(settings).worker_main(worker_argv(settings, concurrency))
+
+
+def run_api(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from service.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def run_all(settings: Settings, host: str, port: int) -> None:
+    """API in this process, a worker pool in a child process, and (without `REDIS_URL`)
+    an embedded Redis; everything started here is stopped on exit."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        if not settings.redis_url:
+            from service.embedded_redis import EmbeddedRedis
+
+            embedded = stack.enter_context(EmbeddedRedis(settings.data_dir / "redis"))
+            settings = settings.model_copy(update={"redis_url": embedded.url})
+            log.warning("no REDIS_URL: started an embedded Redis at %s", embedded.url)
+        worker = subprocess.Popen(
+            [sys.executable, "-c", WORKER_MAIN, "worker"],
+            env={**os.environ, **settings.to_env()},
+        )
+        stack.callback(_stop, worker)
+        run_api(settings, host, port)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()  # Celery's warm shutdown: running tasks finish or are requeued
+        try:
+            process.wait(WORKER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,405 @@
+"""Jobs and their chunks in a SQL database (SQLite or PostgreSQL), shared by API and workers."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from service.errors import IdempotencyConflict, JobNotFound
+from workers.text.segment import Break, Chunk, Sentence
+
+SQLITE_BUSY_TIMEOUT_S: Final = 30
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[float | None] = mapped_column(Float)
+    finished_at: Mapped[float | None] = mapped_column(Float)
+    chunks_total: Mapped[int] = mapped_column(Integer, default=0)
+    chunks_done: Mapped[int] = mapped_column(Integer, default=0)
+    chunks_cached: Mapped[int] = mapped_column(Integer, default=0)
+    synthesis_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    """CPU-bound seconds spent synthesizing this job's (uncached) chunks."""
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    webhook_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    webhook_error: Mapped[str | None] = mapped_column(Text)
+    webhook_delivered_at: Mapped[float | None] = mapped_column(Float)
+
+
+class ChunkRow(Base):
+    __tablename__ = "job_chunks"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    index: Mapped[int] = mapped_column("idx", Integer, primary_key=True)
+    cache_key: Mapped[str] = mapped_column(String(64))
+    sentences: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    cached: Mapped[bool] = mapped_column(Boolean, default=False)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job as the API and tasks see it (detached from any session)."""
+
+    id: str
+    status: JobStatus
+    request: dict[str, Any]
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    chunks_total: int
+    chunks_done: int
+    chunks_cached: int
+    synthesis_seconds: float
+    error: str | None
+    result: dict[str, Any] | None
+    webhook_attempts: int
+    webhook_error: str | None
+    webhook_delivered_at: float | None
+
+    @classmethod
+    def from_row(cls, row: JobRow) -> Job:
+        return cls(
+            id=row.id,
+            status=JobStatus(row.status),
+            request=dict(row.request),
+            created_at=row.created_at,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            chunks_total=row.chunks_total,
+            chunks_done=row.chunks_done,
+            chunks_cached=row.chunks_cached,
+            synthesis_seconds=row.synthesis_seconds,
+            error=row.error,
+            result=dict(row.result) if row.result else None,
+            webhook_attempts=row.webhook_attempts,
+            webhook_error=row.webhook_error,
+            webhook_delivered_at=row.webhook_delivered_at,
+        )
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """One chunk of a job: what to say, where its audio is cached, whether it is done."""
+
+    chunk: Chunk
+    cache_key: str
+    done: bool
+
+
+def sentence_to_dict(sentence: Sentence) -> dict[str, Any]:
+    return {f.name: getattr(sentence, f.name) for f in dataclasses.fields(sentence)}
+
+
+def sentence_from_dict(data: dict[str, Any]) -> Sentence:
+    return Sentence(**{**data, "break_after": Break(data["break_after"])})
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the API read while worker processes write; foreign keys for the cascade.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+class JobStore:
+    """The repository of jobs: every read and write of job state goes through here."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> JobStore:
+        store = cls(make_engine(url))
+        store.create_schema()
+        return store
+
+    def create_schema(self) -> None:
+        Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    # --- jobs -----------------------------------------------------------------------------
+
+    def create(
+        self, request: dict[str, Any], request_hash: str, idempotency_key: str | None = None
+    ) -> tuple[Job, bool]:
+        """(job, created): with a known `idempotency_key`, the job made for it before."""
+        if idempotency_key:
+            existing = self._by_idempotency_key(idempotency_key, request_hash)
+            if existing:
+                return existing, False
+        row = JobRow(
+            id=uuid.uuid4().hex,
+            status=JobStatus.QUEUED.value,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            request=request,
+            created_at=time.time(),
+            chunks_total=0,
+            chunks_done=0,
+            chunks_cached=0,
+            synthesis_seconds=0.0,
+            webhook_attempts=0,
+        )
+        try:
+            with self._session() as session:
+                session.add(row)
+        except IntegrityError:  # a concurrent submit with the same key won the race
+            existing = self._by_idempotency_key(idempotency_key or "", request_hash)
+            if existing is None:
+                raise
+            return existing, False
+        return Job.from_row(row), True
+
+    def _by_idempotency_key(self, key: str, request_hash: str) -> Job | None:
+        with self._session() as session:
+            row = session.scalar(select(JobRow).where(JobRow.idempotency_key == key))
+            if row is None:
+                return None
+            if row.request_hash != request_hash:
+                raise IdempotencyConflict(
+                    "this Idempotency-Key was already used for a different request"
+                )
+            return Job.from_row(row)
+
+    def get(self, job_id: str) -> Job:
+        with self._session() as session:
+            row = session.get(JobRow, job_id)
+            if row is None:
+                raise JobNotFound(job_id)
+            return Job.from_row(row)
+
+    def status(self, job_id: str) -> JobStatus:
+        return self.get(job_id).status
+
+    def start(self, job_id: str) -> bool:
+        """queued → running; False when the job is gone or no longer queued/running."""
+        with self._session() as session:
+            done = session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status == JobStatus.QUEUED.value)
+                .values(status=JobStatus.RUNNING.value, started_at=time.time())
+            ).rowcount
+            if done:
+                return True
+            row = session.get(JobRow, job_id)
+            return row is not None and row.status == JobStatus.RUNNING.value
+
+    def set_chunks(self, job_id: str, chunks: Sequence[tuple[Chunk, str, bool]]) -> None:
+        """Store (chunk, cache key, already cached) for every chunk; idempotent for redelivery."""
+        with self._session() as session:
+            if session.scalar(select(func.count()).where(ChunkRow.job_id == job_id)):
+                return
+            for chunk, key, cached in chunks:
+                session.add(
+                    ChunkRow(
+                        job_id=job_id,
+                        index=chunk.index,
+                        cache_key=key,
+                        sentences=[sentence_to_dict(s) for s in chunk.sentences],
+                        done=cached,
+                        cached=cached,
+                        seconds=0.0,
+                    )
+                )
+            cached_count = sum(1 for *_, c in chunks if c)
+            session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id)
+                .values(
+                    chunks_total=len(chunks), chunks_done=cached_count, chunks_cached=cached_count
+                )
+            )
+
+    def chunks(self, job_id: str) -> list[StoredChunk]:
+        with self._session() as session:
+            rows = session.scalars(
+                select(ChunkRow).where(ChunkRow.job_id == job_id).order_by(ChunkRow.index)
+            ).all()
+            return [
+                StoredChunk(
+                    Chunk(r.index, tuple(sentence_from_dict(s) for s in r.sentences)),
+                    r.cache_key,
+                    r.done,
+                )
+                for r in rows
+            ]
+
+    def chunk(self, job_id: str, index: int) -> StoredChunk:
+        with self._session() as session:
+            r = session.get(ChunkRow, (job_id, index))
+            if r is None:
+                raise JobNotFound(job_id)
+            return StoredChunk(
+                Chunk(r.index, tuple(sentence_from_dict(s) for s in r.sentences)),
+                r.cache_key,
+                r.done,
+            )
+
+    def mark_chunk_done(self, job_id: str, index: int, seconds: float, cached: bool) -> bool:
+        """Count a chunk once, however often its task runs; False if it was already counted."""
+        with self._session() as session:
+            first = session.execute(
+                update(ChunkRow)
+                .where(ChunkRow.job_id == job_id, ChunkRow.index == index, ChunkRow.done.is_(False))
+                .values(done=True, cached=cached, seconds=seconds)
+            ).rowcount
+            if first:
+                session.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id)
+                    .values(
+                        chunks_done=JobRow.chunks_done + 1,
+                        chunks_cached=JobRow.chunks_cached + int(cached),
+                        synthesis_seconds=JobRow.synthesis_seconds + seconds,
+                    )
+                )
+            return bool(first)
+
+    def finish(self, job_id: str, result: dict[str, Any]) -> bool:
+        """running → done with its result; False when it was cancelled meanwhile."""
+        return self._end(job_id, JobStatus.DONE, result=result)
+
+    def fail(self, job_id: str, error: str) -> bool:
+        return self._end(job_id, JobStatus.FAILED, error=error)
+
+    def cancel(self, job_id: str) -> bool:
+        """queued/running → cancelled; False when it had already ended."""
+        self.get(job_id)
+        return self._end(job_id, JobStatus.CANCELLED, error="cancelled at the caller's request")
+
+    def _end(self, job_id: str, status: JobStatus, **values: Any) -> bool:
+        with self._session() as session:
+            return bool(
+                session.execute(
+                    update(JobRow)
+                    .where(
+                        JobRow.id == job_id,
+                        JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+                    )
+                    .values(status=status.value, finished_at=time.time(), **values)
+                ).rowcount
+            )
+
+    def delete(self, job_id: str) -> None:
+        with self._session() as session:
+            row = session.get(JobRow, job_id)
+            if row is None:
+                raise JobNotFound(job_id)
+            session.execute(ChunkRow.__table__.delete().where(ChunkRow.job_id == job_id))
+            session.delete(row)
+
+    def record_webhook(self, job_id: str, error: str | None) -> None:
+        values: dict[str, Any] = {"webhook_attempts": JobRow.webhook_attempts + 1}
+        if error is None:
+            values |= {"webhook_delivered_at": time.time(), "webhook_error": None}
+        else:
+            values["webhook_error"] = error
+        with self._session() as session:
+            session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+
+    # --- figures for /metrics -------------------------------------------------------------
+
+    def count_by_status(self) -> dict[JobStatus, int]:
+        with self._session() as session:
+            rows = session.execute(select(JobRow.status, func.count()).group_by(JobRow.status))
+            counts = {s: 0 for s in JobStatus}
+            for status, count in rows:
+                counts[JobStatus(status)] = count
+            return counts
+
+    def synthesis_totals(self) -> tuple[int, float]:
+        """(chunks synthesized, seconds spent) over all jobs, cache hits excluded."""
+        with self._session() as session:
+            count, seconds = session.execute(
+                select(func.count(), func.coalesce(func.sum(ChunkRow.seconds), 0.0)).where(
+                    ChunkRow.done.is_(True), ChunkRow.cached.is_(False)
+                )
+            ).one()
+            return int(count), float(seconds)
+
+    def done_totals(self) -> tuple[float, float]:
+        """(seconds of audio delivered, synthesis seconds spent) over finished jobs."""
+        audio = 0.0
+        spent = 0.0
+        with self._session() as session:
+            for result, seconds in session.execute(
+                select(JobRow.result, JobRow.synthesis_seconds).where(
+                    JobRow.status == JobStatus.DONE.value
+                )
+            ):
+                audio += float((result or {}).get("duration", 0.0))
+                spent += seconds
+        return audio, spent
