@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.feeds.errors import EpisodeNotFound, FeedExists, FeedNotFound
 from service.errors import (
     IdempotencyConflict,
     JobNotFound,
@@ -19,6 +18,7 @@ from service.errors import (
     RangeNotSatisfiable,
     Unauthorized,
 )
+from service.feeds.errors import EpisodeNotFound, FeedExists, FeedNotFound
 from workers.errors import (
     InputError,
     InputTooLarge,

@@ -20,13 +20,27 @@ from workers.errors import InputError, InputTooLarge, NarrateError
 class InvalidFeedField(InputError):
     """A feed field that cannot be used as given."""
 
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
 
 class InvalidImage(InputError):
     """Artwork that is not a usable JPEG or PNG."""
 
+    field = "image"
+
+
+class UnknownFeed(InputError):
+    """A job names a feed that does not exist."""
+
+    field = "feed"
+
 
 class ImageTooLarge(InputTooLarge):
     """Artwork over the configured byte limit."""
+
+    field = "image"
 
 
 class FeedNotFound(NarrateError):

@@ -43,7 +43,8 @@ MAX_ARTWORK_PX: Final = 3000
 def check_slug(slug: str) -> str:
     if not SLUG_RE.fullmatch(slug):
         raise InvalidFeedField(
-            f"invalid slug {slug!r}: use 1–64 lowercase letters, digits and inner hyphens"
+            f"invalid slug {slug!r}: use 1–64 lowercase letters, digits and inner hyphens",
+            "slug",
         )
     return slug
 
@@ -53,7 +54,8 @@ def check_language(code: str) -> str:
     match = LANGUAGE_RE.fullmatch(code.strip())
     if not match or match.group(1).lower() not in ISO_639_1:
         raise InvalidFeedField(
-            f"invalid language code {code!r}: use an ISO 639-1 code such as 'en' or 'en-us'"
+            f"invalid language code {code!r}: use an ISO 639-1 code such as 'en' or 'en-us'",
+            "language",
         )
     return code.strip().lower()
 
@@ -62,21 +64,22 @@ def check_category(category: str) -> str:
     top, _, sub = (part.strip() for part in category.partition(">"))
     if top not in APPLE_CATEGORIES:
         raise InvalidFeedField(
-            f"unknown category {top!r}; Apple's categories: {', '.join(sorted(APPLE_CATEGORIES))}"
+            f"unknown category {top!r}; Apple's categories: {', '.join(sorted(APPLE_CATEGORIES))}",
+            "category",
         )
     return f"{top} > {sub}" if sub else top
 
 
 def check_email(email: str) -> str:
     if not EMAIL_RE.fullmatch(email.strip()):
-        raise InvalidFeedField(f"invalid email address {email!r}")
+        raise InvalidFeedField(f"invalid email address {email!r}", "owner_email")
     return email.strip()
 
 
 def check_url(url: str, field: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise InvalidFeedField(f"{field} must be an absolute http(s) URL, got {url!r}")
+        raise InvalidFeedField(f"{field} must be an absolute http(s) URL, got {url!r}", field)
     return url
 
 

@@ -1,0 +1,185 @@
+"""`/v1/feeds`: create, read, change and delete podcast feeds, and publish jobs as episodes."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from service.api.deps import ApiKey, SettingsDep, StorageDep, StoreDep
+from service.api.feed_schemas import EpisodeIn, EpisodeOut, FeedIn, FeedLinks, FeedOut, FeedPatch
+from service.feeds import publish, rules
+from service.feeds.episodes import add_job_to_feed
+from service.feeds.rss import podcast_guid
+from service.feeds.store import EpisodeRecord, Feed, FeedStore, new_token
+from service.storage import Storage
+from service.web.http import public_base_url
+
+MAX_ARTWORK_BYTES: Final = 1_000_000
+"""Artwork uploads over this are refused with 413 (Apple's 3000 px JPEGs fit well under it)."""
+
+
+def get_feed_store(request: Request) -> FeedStore:
+    return request.app.state.feeds
+
+
+FeedStoreDep = Annotated[FeedStore, Depends(get_feed_store)]
+
+router = APIRouter(prefix="/v1/feeds", tags=["feeds"], dependencies=[ApiKey])
+
+
+def artwork_key(slug: str, ext: str) -> str:
+    return f"feeds/{slug}/artwork.{ext}"
+
+
+def feed_prefix(slug: str) -> str:
+    return f"feeds/{slug}"
+
+
+def episode_out(base: str, e: EpisodeRecord) -> EpisodeOut:
+    return EpisodeOut(
+        id=e.id,
+        job_id=e.job_id,
+        guid=e.guid,
+        title=e.title,
+        description=e.description,
+        published_at=e.published_at,
+        audio_url=publish.audio_url(base, e),
+        audio_size=e.audio_size,
+        audio_mime=e.audio_mime,
+        duration_seconds=round(e.duration, 3),
+    )
+
+
+def feed_out(base: str, feed: Feed, episodes: list[EpisodeRecord]) -> FeedOut:
+    return FeedOut(
+        slug=feed.slug,
+        title=feed.title,
+        description=feed.description,
+        author=feed.author,
+        owner_name=feed.owner_name,
+        owner_email=feed.owner_email,
+        language=feed.language,
+        category=feed.category,
+        explicit=feed.explicit,
+        image_url=publish.artwork_url(base, feed),
+        link=feed.link,
+        private=feed.private,
+        token=feed.token,
+        podcast_guid=feed.podcast_guid,
+        links=FeedLinks(
+            rss=publish.feed_xml_url(base, feed), page=publish.feed_page_url(base, feed)
+        ),
+        episodes=[episode_out(base, e) for e in episodes],
+    )
+
+
+def checked_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Apply the feed rules to the fields given; `private` becomes a token (or none)."""
+    checks = {
+        "language": rules.check_language,
+        "category": rules.check_category,
+        "owner_email": rules.check_email,
+        "image_url": lambda v: rules.check_url(v, "image_url"),
+        "link": lambda v: rules.check_url(v, "link"),
+    }
+    out = {}
+    for key, value in values.items():
+        if key == "private":
+            out["token"] = new_token() if value else None
+        elif value is not None and key in checks:
+            out[key] = checks[key](value)
+        else:
+            out[key] = value
+    if out.get("image_url"):
+        out |= {"image_key": None, "image_mime": None}
+    return out
+
+
+@router.post("", status_code=201, response_model=FeedOut)
+def create_feed(
+    body: FeedIn, request: Request, response: Response, settings: SettingsDep, feeds: FeedStoreDep
+) -> FeedOut:
+    slug = rules.check_slug(body.slug)
+    base = public_base_url(request, settings.public_base_url)
+    values = checked_fields(body.model_dump(exclude={"slug"}))
+    # podcast:guid is fixed now, from the URL the feed is born at: moving it keeps the guid.
+    guid = podcast_guid(f"{base}/feeds/{slug}.xml")
+    feed = feeds.create(slug, guid, **values)
+    response.headers["Location"] = f"{base}/v1/feeds/{slug}"
+    return feed_out(base, feed, [])
+
+
+@router.get("/{slug}", response_model=FeedOut)
+def get_feed(slug: str, request: Request, settings: SettingsDep, feeds: FeedStoreDep) -> FeedOut:
+    base = public_base_url(request, settings.public_base_url)
+    return feed_out(base, feeds.get(slug), feeds.episodes(slug))
+
+
+@router.patch("/{slug}", response_model=FeedOut)
+def patch_feed(
+    slug: str, body: FeedPatch, request: Request, settings: SettingsDep, feeds: FeedStoreDep
+) -> FeedOut:
+    feeds.get(slug)
+    feed = feeds.update(slug, **checked_fields(body.model_dump(exclude_unset=True)))
+    base = public_base_url(request, settings.public_base_url)
+    return feed_out(base, feed, feeds.episodes(slug))
+
+
+@router.delete("/{slug}", status_code=204)
+def delete_feed(slug: str, feeds: FeedStoreDep, storage: StorageDep) -> Response:
+    """The feed, its episodes and its artwork go; the jobs and their audio stay."""
+    feeds.delete(slug)
+    storage.delete_prefix(feed_prefix(slug))
+    return Response(status_code=204)
+
+
+def _store_bytes(storage: Storage, key: str, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=storage.local_path(key).parent, delete=False) as f:
+        f.write(data)
+    storage.publish(key, Path(f.name))
+
+
+@router.put("/{slug}/image", response_model=FeedOut)
+async def put_feed_image(
+    slug: str, request: Request, settings: SettingsDep, feeds: FeedStoreDep, storage: StorageDep
+) -> FeedOut:
+    """Upload artwork as the raw body (`image/jpeg` or `image/png`, square, 1400–3000 px)."""
+    feeds.get(slug)
+    data = bytearray()
+    async for part in request.stream():
+        data += part
+        if len(data) > MAX_ARTWORK_BYTES:
+            break  # refuse without reading the rest
+    art = rules.check_artwork(bytes(data), MAX_ARTWORK_BYTES)
+    storage.delete_prefix(feed_prefix(slug))
+    _store_bytes(storage, artwork_key(slug, art.extension), art.data)
+    feed = feeds.update(
+        slug, image_key=artwork_key(slug, art.extension), image_mime=art.mime, image_url=None
+    )
+    base = public_base_url(request, settings.public_base_url)
+    return feed_out(base, feed, feeds.episodes(slug))
+
+
+@router.post("/{slug}/episodes", status_code=201, response_model=EpisodeOut)
+def add_episode(
+    slug: str,
+    body: EpisodeIn,
+    request: Request,
+    settings: SettingsDep,
+    feeds: FeedStoreDep,
+    store: StoreDep,
+    storage: StorageDep,
+) -> EpisodeOut:
+    episode = add_job_to_feed(
+        feeds, store, storage, slug, body.job_id, body.title, body.description
+    )
+    return episode_out(public_base_url(request, settings.public_base_url), episode)
+
+
+@router.delete("/{slug}/episodes/{episode_id}", status_code=204)
+def remove_episode(slug: str, episode_id: str, feeds: FeedStoreDep) -> Response:
+    feeds.remove_episode(slug, episode_id)
+    return Response(status_code=204)

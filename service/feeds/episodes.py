@@ -1,0 +1,114 @@
+"""Finished jobs become episodes: their audio measured, their text summarized, their chapters."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Final
+
+from service.errors import NotReady
+from service.feeds.chapters import Chapter, chapters_from_timings, write_id3_chapters
+from service.feeds.errors import FeedNotFound
+from service.feeds.store import EpisodeRecord, FeedStore
+from service.storage import Storage
+from service.store import Job, JobStatus, JobStore
+from workers.master import AI_NOTICE, AudioFormat
+from workers.stitch import SentenceTiming
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION_CHARS: Final = 400
+"""An episode's description: the article's opening sentences, up to about this long."""
+UNTITLED: Final = "Untitled article"
+
+
+def timings_of(doc: dict[str, Any]) -> list[SentenceTiming]:
+    """Sentence timings back from the job's `timings.json`."""
+    return [
+        SentenceTiming(s["index"], s["start"], s["end"], s["text"], s["heading"], s["block"])
+        for s in doc.get("sentences", [])
+    ]
+
+
+def add_chapters_to_mp3(
+    path: Path, timings: list[SentenceTiming], duration: float, title: str | None
+) -> list[Chapter]:
+    """Write ID3 CHAP/CTOC frames for the article's headings into the finished MP3."""
+    chapters = chapters_from_timings(timings, duration, title)
+    if chapters:
+        write_id3_chapters(path, chapters)
+    return chapters
+
+
+def audio_duration(path: Path) -> float:
+    """The file's real playing time, as a player computes it."""
+    import mutagen
+
+    audio = mutagen.File(path)
+    if audio is None or not getattr(audio, "info", None):
+        raise NotReady(f"cannot read the audio file {path.name}")
+    return float(audio.info.length)
+
+
+def episode_text(job: Job, timings: list[SentenceTiming]) -> tuple[str, str]:
+    """(title, description) from the request's title, else the article's first heading."""
+    title = job.request.get("title") or next((t.text for t in timings if t.heading), None)
+    body: list[str] = []
+    for t in timings:
+        if t.heading and t.text == title:
+            continue
+        if sum(len(s) + 1 for s in body) + len(t.text) > DESCRIPTION_CHARS and body:
+            break
+        body.append(t.text)
+    if not title:
+        title = body[0] if body else UNTITLED
+    description = " ".join(body)
+    return title, f"{description}\n\n{AI_NOTICE}." if description else f"{AI_NOTICE}."
+
+
+def add_job_to_feed(
+    feeds: FeedStore,
+    jobs: JobStore,
+    storage: Storage,
+    slug: str,
+    job_id: str,
+    title: str | None = None,
+    description: str | None = None,
+) -> EpisodeRecord:
+    """Make the finished job an episode of the feed (again: the same episode)."""
+    feeds.get(slug)  # FeedNotFound before anything else
+    job = jobs.get(job_id)
+    result = job.result or {}
+    if job.status is not JobStatus.DONE or "audio_key" not in result:
+        raise NotReady(f"job {job_id} has no audio to publish (status: {job.status.value})")
+    key = result["audio_key"]
+    if not storage.exists(key):
+        raise NotReady(f"the audio of job {job_id} is no longer stored")
+    timings_key = key.rsplit("/", 1)[0] + "/timings.json"
+    timings = timings_of(json.loads(storage.read_text(timings_key)))
+    auto_title, auto_description = episode_text(job, timings)
+    return feeds.add_episode(
+        slug,
+        job_id,
+        title=title or auto_title,
+        description=description or auto_description,
+        audio_size=storage.size(key),
+        audio_mime=result.get("mime") or AudioFormat(result.get("format", "mp3")).mime,
+        duration=audio_duration(storage.local_path(key)),
+        published_at=job.finished_at,
+    )
+
+
+def publish_finished_job(jobs: JobStore, storage: Storage, job_id: str) -> None:
+    """The worker's hook after a job is done: a job submitted with `feed` becomes an episode.
+    A feed deleted while the job ran is logged, not an error of the job."""
+    job = jobs.get(job_id)
+    slug = job.request.get("feed")
+    if not slug:
+        return
+    feeds = FeedStore(jobs.engine)
+    try:
+        add_job_to_feed(feeds, jobs, storage, slug, job_id)
+    except FeedNotFound:
+        log.warning("job %s finished, but its feed %r is gone", job_id, slug)

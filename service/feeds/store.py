@@ -1,0 +1,270 @@
+"""Feeds and their episodes, in the jobs database (same SQLAlchemy metadata as `service.store`)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from typing import Any, Final
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from service.feeds.errors import EpisodeNotFound, FeedExists, FeedNotFound, UnknownFeed
+from service.store import Base
+
+TOKEN_BYTES: Final = 18
+"""Private feed tokens: 144 random bits, URL-safe."""
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(Text)
+    owner_name: Mapped[str] = mapped_column(Text)
+    owner_email: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(35))
+    category: Mapped[str] = mapped_column(Text)
+    explicit: Mapped[bool] = mapped_column(Boolean, default=False)
+    link: Mapped[str | None] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(Text)
+    image_key: Mapped[str | None] = mapped_column(Text)
+    """Storage key of uploaded artwork (served by the feed's own URL)."""
+    image_mime: Mapped[str | None] = mapped_column(String(32))
+    token: Mapped[str | None] = mapped_column(String(64))
+    """Set on private feeds: the feed is only served with `?token=<token>`."""
+    podcast_guid: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)
+
+
+class EpisodeRow(Base):
+    __tablename__ = "feed_episodes"
+    __table_args__ = (UniqueConstraint("feed_id", "job_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[float] = mapped_column(Float)
+    audio_size: Mapped[int] = mapped_column(Integer)
+    audio_mime: Mapped[str] = mapped_column(String(32))
+    duration: Mapped[float] = mapped_column(Float)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed as routes and the RSS builder see it (detached from any session)."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    author: str
+    owner_name: str
+    owner_email: str
+    language: str
+    category: str
+    explicit: bool
+    link: str | None
+    image_url: str | None
+    image_key: str | None
+    image_mime: str | None
+    token: str | None
+    podcast_guid: str
+    created_at: float
+    updated_at: float
+
+    @property
+    def private(self) -> bool:
+        return self.token is not None
+
+    @classmethod
+    def from_row(cls, row: FeedRow) -> Feed:
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    """One episode: the job it came from and the audio figures measured when it was added."""
+
+    id: str
+    feed_id: int
+    job_id: str
+    guid: str
+    title: str
+    description: str
+    published_at: float
+    audio_size: int
+    audio_mime: str
+    duration: float
+
+    @classmethod
+    def from_row(cls, row: EpisodeRow) -> EpisodeRecord:
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+
+
+EDITABLE: Final = frozenset(
+    {"title", "description", "author", "owner_name", "owner_email", "language", "category",
+     "explicit", "link", "image_url", "image_key", "image_mime", "token"}
+)  # fmt: skip
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class FeedStore:
+    """Every read and write of feeds and episodes goes through here."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def create_schema(self) -> None:
+        Base.metadata.create_all(self.engine, tables=[FeedRow.__table__, EpisodeRow.__table__])
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def _row(self, session: Session, slug: str) -> FeedRow:
+        row = session.scalar(select(FeedRow).where(FeedRow.slug == slug))
+        if row is None:
+            raise FeedNotFound(slug)
+        return row
+
+    # --- feeds ----------------------------------------------------------------------------
+
+    def create(self, slug: str, podcast_guid: str, **values: Any) -> Feed:
+        now = time.time()
+        row = FeedRow(slug=slug, podcast_guid=podcast_guid, created_at=now, updated_at=now)
+        for key, value in values.items():
+            if key not in EDITABLE:
+                raise TypeError(f"not a feed field: {key}")
+            setattr(row, key, value)
+        try:
+            with self._session() as session:
+                session.add(row)
+        except IntegrityError as exc:
+            raise FeedExists(slug) from exc
+        return Feed.from_row(row)
+
+    def get(self, slug: str) -> Feed:
+        with self._session() as session:
+            return Feed.from_row(self._row(session, slug))
+
+    def require(self, slug: str) -> None:
+        """For a job submitted with `feed`: the feed must exist (422 otherwise)."""
+        try:
+            self.get(slug)
+        except FeedNotFound as exc:
+            raise UnknownFeed(f"no feed {slug!r}; create it with POST /v1/feeds first") from exc
+
+    def list(self) -> list[Feed]:
+        with self._session() as session:
+            return [Feed.from_row(r) for r in session.scalars(select(FeedRow).order_by(FeedRow.id))]
+
+    def update(self, slug: str, **values: Any) -> Feed:
+        with self._session() as session:
+            row = self._row(session, slug)
+            for key, value in values.items():
+                if key not in EDITABLE:
+                    raise TypeError(f"not a feed field: {key}")
+                setattr(row, key, value)
+            row.updated_at = time.time()
+            session.flush()
+            return Feed.from_row(row)
+
+    def delete(self, slug: str) -> Feed:
+        """Delete the feed and its episodes (the jobs and their audio stay)."""
+        with self._session() as session:
+            row = self._row(session, slug)
+            feed = Feed.from_row(row)
+            session.execute(EpisodeRow.__table__.delete().where(EpisodeRow.feed_id == row.id))
+            session.delete(row)
+            return feed
+
+    # --- episodes -------------------------------------------------------------------------
+
+    def add_episode(
+        self,
+        slug: str,
+        job_id: str,
+        *,
+        title: str,
+        description: str,
+        audio_size: int,
+        audio_mime: str,
+        duration: float,
+        published_at: float | None = None,
+    ) -> EpisodeRecord:
+        """Add the job to the feed; adding the same job again returns the episode it made."""
+        with self._session() as session:
+            feed = self._row(session, slug)
+            existing = session.scalar(
+                select(EpisodeRow).where(EpisodeRow.feed_id == feed.id, EpisodeRow.job_id == job_id)
+            )
+            if existing is not None:
+                return EpisodeRecord.from_row(existing)
+            row = EpisodeRow(
+                id=uuid.uuid4().hex,
+                feed_id=feed.id,
+                job_id=job_id,
+                guid=f"narrate-{uuid.uuid4()}",
+                title=title,
+                description=description,
+                published_at=published_at or time.time(),
+                audio_size=audio_size,
+                audio_mime=audio_mime,
+                duration=duration,
+            )
+            session.add(row)
+            feed.updated_at = time.time()
+            return EpisodeRecord.from_row(row)
+
+    def episodes(self, slug: str) -> list[EpisodeRecord]:
+        """Newest first."""
+        with self._session() as session:
+            feed = self._row(session, slug)
+            rows = session.scalars(
+                select(EpisodeRow)
+                .where(EpisodeRow.feed_id == feed.id)
+                .order_by(EpisodeRow.published_at.desc(), EpisodeRow.id)
+            )
+            return [EpisodeRecord.from_row(r) for r in rows]
+
+    def episode(self, episode_id: str) -> EpisodeRecord:
+        with self._session() as session:
+            row = session.get(EpisodeRow, episode_id)
+            if row is None:
+                raise EpisodeNotFound(f"no episode {episode_id!r}")
+            return EpisodeRecord.from_row(row)
+
+    def feed_of(self, episode: EpisodeRecord) -> Feed:
+        with self._session() as session:
+            row = session.get(FeedRow, episode.feed_id)
+            if row is None:
+                raise EpisodeNotFound(f"no episode {episode.id!r}")
+            return Feed.from_row(row)
+
+    def remove_episode(self, slug: str, episode_id: str) -> None:
+        with self._session() as session:
+            feed = self._row(session, slug)
+            row = session.get(EpisodeRow, episode_id)
+            if row is None or row.feed_id != feed.id:
+                raise EpisodeNotFound(f"no episode {episode_id!r} in feed {slug!r}")
+            session.delete(row)
+            feed.updated_at = time.time()

@@ -1,0 +1,183 @@
+// The Narrate player: progress of a job, then <audio> with a transcript that follows along.
+"use strict";
+
+const POLL_MS = 500;
+
+async function getJSON(url, init) {
+  const response = await fetch(url, init);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const detail = body.detail || body.message || response.statusText;
+    throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+  }
+  return body;
+}
+
+function jobLinks(job) {
+  const links = job.links || {};
+  return { audio: (job.audio && job.audio.url) || links.audio, timings: links.timings };
+}
+
+function fraction(job) {
+  const p = job.progress || {};
+  if (typeof p.percent === "number") return p.percent / 100;
+  return p.chunks_total ? p.chunks_done / p.chunks_total : 0;
+}
+
+// Render the transcript: one <span class="s"> per sentence, headings as <h2>, blocks as <p>.
+function renderTranscript(container, sentences, audio) {
+  container.textContent = "";
+  let block = null;
+  let holder = null;
+  const spans = [];
+  for (const s of sentences) {
+    if (s.block !== block || holder === null) {
+      holder = document.createElement(s.heading ? "h2" : "p");
+      container.appendChild(holder);
+      block = s.block;
+    } else {
+      holder.appendChild(document.createTextNode(" "));
+    }
+    const span = document.createElement("span");
+    span.className = "s";
+    span.textContent = s.text;
+    span.dataset.index = String(s.index);
+    span.dataset.start = String(s.start);
+    span.dataset.end = String(s.end);
+    span.addEventListener("click", () => {
+      audio.currentTime = s.start;
+      highlight(s.start);
+      if (audio.paused) audio.play().catch(() => {});
+    });
+    holder.appendChild(span);
+    spans.push(span);
+  }
+  let current = null;
+  function highlight(t) {
+    let found = null;
+    for (const span of spans) {
+      if (Number(span.dataset.start) <= t + 0.01) found = span;
+      else break;
+    }
+    if (found !== current) {
+      if (current) current.classList.remove("current");
+      if (found) found.classList.add("current");
+      current = found;
+      if (found && !container.dataset.noScroll) found.scrollIntoView({ block: "nearest" });
+    }
+  }
+  audio.addEventListener("timeupdate", () => highlight(audio.currentTime));
+  audio.addEventListener("seeked", () => highlight(audio.currentTime));
+}
+
+// Show the finished job in `root` (elements found by data-role).
+async function showJob(root, job) {
+  const links = jobLinks(job);
+  const audio = root.querySelector("[data-role=audio]");
+  const download = root.querySelector("[data-role=download]");
+  const transcript = root.querySelector("[data-role=transcript]");
+  audio.src = links.audio;
+  if (download) download.href = links.audio;
+  const timings = await getJSON(links.timings);
+  renderTranscript(transcript, timings.sentences || [], audio);
+  root.querySelector("[data-role=player]").hidden = false;
+  root.dataset.state = "ready";
+}
+
+// Poll the job until it ends, driving the progress bar; then show the player.
+async function followJob(root, jobId) {
+  const bar = root.querySelector("[data-role=progress]");
+  const label = root.querySelector("[data-role=status]");
+  const error = root.querySelector("[data-role=error]");
+  if (bar) bar.parentElement.hidden = false;
+  for (;;) {
+    let job;
+    try {
+      job = await getJSON(`/v1/jobs/${jobId}`);
+    } catch (e) {
+      error.textContent = e.message;
+      return;
+    }
+    const f = job.status === "done" ? 1 : fraction(job);
+    if (bar) bar.value = f;
+    if (label) label.textContent = `${job.status} · ${Math.round(f * 100)}%`;
+    root.dataset.status = job.status;
+    if (job.status === "done") return showJob(root, job);
+    if (["failed", "cancelled"].includes(job.status)) {
+      error.textContent = job.error || `The job ${job.status}.`;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+async function loadVoices(select) {
+  try {
+    const body = await getJSON("/v1/voices");
+    const voices = Array.isArray(body) ? body : body.voices || [];
+    for (const v of voices) {
+      const option = document.createElement("option");
+      option.value = v.id;
+      option.textContent = v.id;
+      select.appendChild(option);
+    }
+  } catch (e) {
+    // The service picks its default voice when none is chosen.
+  }
+}
+
+function formatOf(name, text) {
+  if (/\.(html?|xhtml)$/i.test(name) || /^\s*</.test(text)) return "html";
+  if (/\.(md|markdown)$/i.test(name)) return "markdown";
+  return "text";
+}
+
+function setUpForm(root) {
+  const form = root.querySelector("form");
+  const file = form.querySelector("[name=file]");
+  const text = form.querySelector("[name=text]");
+  const format = form.querySelector("[name=format]");
+  const speed = form.querySelector("[name=speed]");
+  const speedLabel = form.querySelector("[data-role=speed]");
+  const error = root.querySelector("[data-role=error]");
+  loadVoices(form.querySelector("[name=voice]"));
+  speed.addEventListener("input", () => (speedLabel.textContent = `${speed.value}×`));
+  file.addEventListener("change", async () => {
+    const f = file.files[0];
+    if (!f) return;
+    text.value = await f.text();
+    format.value = formatOf(f.name, text.value);
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const kind = format.value === "auto" ? formatOf("", text.value) : format.value;
+    // HTML is extracted by the service; plain text and Markdown go in as text.
+    const body = kind === "html" ? { html: text.value } : { text: text.value };
+    body.speed = Number(speed.value);
+    const voice = form.querySelector("[name=voice]").value;
+    if (voice) body.voice = voice;
+    const button = form.querySelector("button");
+    button.disabled = true;
+    try {
+      const job = await getJSON("/v1/jobs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      history.replaceState(null, "", `/jobs/${job.id}`);
+      await followJob(root, job.id);
+    } catch (e) {
+      error.textContent = e.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const root = document.querySelector("[data-narrate]");
+  if (!root) return;
+  if (root.dataset.jobId) followJob(root, root.dataset.jobId);
+  else setUpForm(root);
+});
