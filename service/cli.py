@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 from collections.abc import Sequence
@@ -108,6 +109,16 @@ class ProgressBar:
         self.stream.flush()
 
 
+def _lexicon(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The deployment lexicon merged with `--lexicon FILE` (the file wins)."""
+    from service.settings import Settings
+    from workers.text.lexicon import Lexicon
+
+    deployment = Settings().deployment_lexicon()
+    mine = Lexicon.load(args.lexicon) if args.lexicon else None
+    return deployment.merged(mine) if deployment else mine
+
+
 def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
     from workers.text.prepare import ArticleMeta, prepare_article
 
@@ -115,9 +126,12 @@ def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-de
         title=args.title,
         author=getattr(args, "author", None),
         publication=getattr(args, "publication", None),
+        date=getattr(args, "date", None) or datetime.date.today().isoformat(),
         language=args.language,
     )
-    return prepare_article(text, meta, input_format_for(args.input, args.input_format))
+    return prepare_article(
+        text, meta, input_format_for(args.input, args.input_format), lexicon=_lexicon(args)
+    )
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -172,6 +186,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_preview(args: argparse.Namespace) -> int:
     text, _ = read_input(args.input)
     article = _prepare(args, text)
+    if args.diff:
+        from workers.text.diff import render_diff
+
+        print(render_diff([s for c in article.chunks for s in c.sentences]))
+        return 0
     for chunk in article.chunks:
         print(f"--- chunk {chunk.index + 1}/{len(article.chunks)}")
         for sentence in chunk.sentences:
@@ -243,7 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("input", help="article file, or - for standard input")
         p.add_argument("--input-format", choices=["text", "markdown", "html", "ssml"])
         p.add_argument("--language", default="en", help="article language (default: en)")
-        p.add_argument("--title", help="title for the tags (default: none)")
+        p.add_argument("--title", help="title for the tags (default: from the article)")
+        p.add_argument("--lexicon", help="pronunciation lexicon file (.tsv or .json)")
 
     convert = commands.add_parser("convert", help="convert one article to audio, no server")
     add_text_options(convert)
@@ -253,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--format", choices=_FORMATS, help="default: from -o, else mp3")
     convert.add_argument("--author")
     convert.add_argument("--publication")
+    convert.add_argument("--date", help="publication date for the tags (default: today)")
     convert.add_argument("--vtt", help="also write sentence timings as WebVTT")
     convert.add_argument("--timings", help="also write sentence timings as JSON")
     convert.add_argument("--jobs", type=int, help="synthesis processes (default: one per core)")
@@ -260,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     preview = commands.add_parser("preview", help="print exactly what will be spoken")
     add_text_options(preview)
+    preview.add_argument("--diff", action="store_true", help="original and spoken side by side")
     preview.set_defaults(func=cmd_preview)
 
     voices = commands.add_parser("voices", help="list voices")
@@ -319,3 +341,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         fail("interrupted", 130)
 
+
+if __name__ == "__main__":
+    sys.exit(main())

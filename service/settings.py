@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from workers.text.lexicon import Lexicon
 
 from voices.catalog import DEFAULT_VOICE_ID, VoiceCatalog
 
@@ -44,6 +47,8 @@ class Settings(BaseSettings):
     default_voice: str = DEFAULT_VOICE_ID
     mp3_kbps: int = Field(default=64, ge=64, le=320)
     max_article_chars: int = Field(default=200_000, gt=0)
+    lexicon_file: Path | None = None
+    """Deployment-wide pronunciation lexicon (`.tsv` or `.json`), applied to every article."""
     """Longer articles are refused with 413."""
 
     max_body_bytes: int = Field(default=2_000_000, gt=0)
@@ -91,6 +96,14 @@ class Settings(BaseSettings):
 
     def voice_dirs(self) -> list[Path]:
         return [Path(d) for d in self.voices_dir.split(os.pathsep) if d]
+
+    def deployment_lexicon(self) -> Lexicon | None:
+        """The lexicon file's entries, checked against the voice's phonemes (None if unset)."""
+        if self.lexicon_file is None:
+            return None
+        from workers.text.lexicon import Lexicon
+
+        return Lexicon.load(self.lexicon_file)
 
     def voice_catalog(self) -> VoiceCatalog:
         return VoiceCatalog.discover(self.voice_dirs())

@@ -150,7 +150,8 @@ class ProgramWriter:
                     block=sentence.block,
                 )
             )
-            self._silence(self.policy.after(sentence.break_after))
+            pause = sentence.pause_ms
+            self._silence(self.policy.after(sentence.break_after) if pause is None else pause)
 
     def close(self) -> Program:
         self._wav.close()

@@ -236,7 +236,8 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
         if _label(text) in SECTION_LABELS:
             furniture += STRONG_FURNITURE
             names.append("section label")
-        if counts[_label(text)] > 1:
+        if counts[_label(text)] > 1 and words <= SHORT_LINE_WORDS:
+            # Repeated labels ("Subscribe") are page chrome; a repeated paragraph is prose.
             furniture += REPEATED_LINE_WEIGHT
             names.append("repeated")
         prose = 0.0

@@ -326,8 +326,15 @@ def _slash(match: re.Match[str]) -> str:
     return f"{left}{joint}{right}"
 
 
+_DATELINE: Final = re.compile(
+    r"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?=(?:,[^—–]{1,40})?(?: \([A-Za-z]+\))?\s+[—–-]\s)"
+)
+"""A news dateline ("HARBOR TOWN —", "KYIV, Ukraine (AP) —"): a place, not letters."""
+
+
 def _calm_shouting(text: str) -> str:
     """Lower-case a sentence written in capitals ("MORE NEWS"), keeping real acronyms."""
+    text = _DATELINE.sub(lambda m: m["place"].title(), text)
     words = re.findall(r"[A-Za-z]{2,}", text)
     shouted = [w for w in words if w.isupper()]
     if len(shouted) < 2 or len(shouted) < 0.6 * len(words):

@@ -177,3 +177,18 @@ def test_markdown_reads_like_text() -> None:
 )
 def test_markdown_inline_marks(written: str, plain: str) -> None:
     assert markdown_inline_text(written) == plain
+
+
+def test_a_story_told_twice_is_kept_twice() -> None:
+    """Repetition marks short page chrome, never whole paragraphs of prose.
+
+    (The repeated headings themselves do read as chrome and are dropped.)
+    """
+    from tests.conftest import SAMPLE_ARTICLE
+    from workers.text.prepare import prepare_article
+
+    once = prepare_article(SAMPLE_ARTICLE.read_text())
+    twice = prepare_article(SAMPLE_ARTICLE.read_text() * 2)
+    spoken_once = [s.spoken for c in once.chunks for s in c.sentences if not s.heading]
+    spoken_twice = [s.spoken for c in twice.chunks for s in c.sentences if not s.heading]
+    assert spoken_twice == spoken_once * 2
