@@ -327,7 +327,8 @@ def _slash(match: re.Match[str]) -> str:
 
 
 _DATELINE: Final = re.compile(
-    r"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)(?=(?:,[^—–]{1,40})?(?: \([A-Za-z]+\))?\s+[—–-]\s)"
+    r"^(?P<place>[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+)*)"
+    r"(?=(?:,[^—–]{1,40})?(?: \([A-Za-z]+\))?\s+[—–-]\s)"
 )
 """A news dateline ("HARBOR TOWN —", "KYIV, Ukraine (AP) —"): a place, not letters."""
 
