@@ -1,0 +1,93 @@
+"""Fixtures of the service tests: real Redis (the machine's, or an embedded one), a Redis
+database and a SQLite file or PostgreSQL schema per test, the API and worker processes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from service.embedded_redis import EmbeddedRedis
+from service.settings import Settings
+from tests.utils.services import (
+    POSTGRES_URL,
+    Stack,
+    claim_redis_db,
+    drop_schema,
+    new_schema_url,
+    postgres_available,
+)
+
+WEBHOOK_SECRET = "test-webhook-secret"
+
+
+@pytest.fixture(scope="session")
+def redis_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """127.0.0.1:6379 when a Redis answers there, else a private embedded redis-server."""
+    client = redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1)
+    try:
+        client.ping()
+        yield ("127.0.0.1", 6379)
+        return
+    except redis.ConnectionError:
+        pass
+    finally:
+        client.close()
+    with EmbeddedRedis(tmp_path_factory.mktemp("redis")) as embedded:
+        yield ("127.0.0.1", embedded.port)
+
+
+@pytest.fixture
+def redis_url(redis_address: tuple[str, int]) -> Iterator[str]:
+    """A Redis database of this test's own, flushed afterwards."""
+    host, port = redis_address
+    db = claim_redis_db(host, port)
+    yield f"redis://{host}:{port}/{db}"
+    client = redis.Redis(host=host, port=port, db=db)
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """This test's own SQLite file, or its own PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'narrate.db'}"
+        return
+    reason = postgres_available()
+    if reason:
+        pytest.skip(reason)
+    schema, url = new_schema_url(POSTGRES_URL)
+    yield url
+    drop_schema(POSTGRES_URL, schema)
+
+
+def make_settings(tmp_path: Path, redis_url: str, database_url: str, **extra: Any) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data",
+        redis_url=redis_url,
+        database_url=database_url,
+        webhook_secret=WEBHOOK_SECRET,
+        webhook_backoff_s=0.2,
+        worker_concurrency=2,
+        **extra,
+    )
+
+
+@pytest.fixture
+def make_stack(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Stack]]:
+    """Build a stack with this test's Redis db and a SQLite file (or `database_url=`)."""
+    stacks: list[Stack] = []
+
+    def build(database_url: str | None = None, **extra: Any) -> Stack:
+        url = database_url or f"sqlite:///{tmp_path / 'narrate.db'}"
+        stack = Stack(make_settings(tmp_path, redis_url, url, **extra), tmp_path)
+        stacks.append(stack)
+        return stack
+
+    yield build
+    for stack in stacks:
+        stack.close()
