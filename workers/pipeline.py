@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from voices.catalog import Voice, load_piper_voice
 from workers.master import AudioFormat, MasterReport, Tags, master_program
@@ -39,9 +39,21 @@ def _init_worker(voice: Voice) -> None:
     _worker_voice = load_piper_voice(voice)
 
 
-def _synthesize(job: tuple[Chunk, SynthesisSettings]) -> ChunkAudio:
-    chunk, settings = job
-    return synthesize_chunk(_worker_voice, chunk, settings)
+def _synthesize(job: tuple[int, Chunk, SynthesisSettings]) -> tuple[int, ChunkAudio]:
+    position, chunk, settings = job
+    return position, synthesize_chunk(_worker_voice, chunk, settings)
+
+
+TAIL_CHUNKS_PER_PROCESS: Final = 3
+"""The last this-many chunks per process are dispatched longest first, so no process sits
+idle at the end while another still reads a long paragraph."""
+
+
+def dispatch_order(chunks: list[Chunk], processes: int) -> list[int]:
+    """Positions in reading order, except the tail, which goes longest first."""
+    split = max(0, len(chunks) - processes * TAIL_CHUNKS_PER_PROCESS)
+    tail = sorted(range(split, len(chunks)), key=lambda i: -len(chunks[i].spoken))
+    return [*range(split), *tail]
 
 
 class SynthesisPool:
@@ -58,8 +70,18 @@ class SynthesisPool:
         self._pool = context.Pool(self.processes, initializer=_init_worker, initargs=(voice,))
 
     def synthesize(self, chunks: list[Chunk], settings: SynthesisSettings) -> Iterator[ChunkAudio]:
-        """Audio of every chunk, in order, as soon as each (and all before it) is done."""
-        yield from self._pool.imap(_synthesize, [(c, settings) for c in chunks], chunksize=1)
+        """Audio of every chunk, in order, as soon as each (and all before it) is done.
+
+        Only chunks finished ahead of their turn wait in memory: a few near the end.
+        """
+        jobs = [(i, chunks[i], settings) for i in dispatch_order(chunks, self.processes)]
+        waiting: dict[int, ChunkAudio] = {}
+        next_position = 0
+        for position, audio in self._pool.imap_unordered(_synthesize, jobs, chunksize=1):
+            waiting[position] = audio
+            while next_position in waiting:
+                yield waiting.pop(next_position)
+                next_position += 1
 
     def close(self) -> None:
         self._pool.close()

@@ -97,3 +97,17 @@ def test_edit_in_one_paragraph_keeps_other_chunks() -> None:
     keys = [c.content_key() for c in segment_blocks(first)]
     new_keys = [c.content_key() for c in segment_blocks(edited)]
     assert keys[0] == new_keys[0] and keys[2] == new_keys[2] and keys[1] != new_keys[1]
+
+
+def test_dispatch_order_reads_in_order_but_finishes_longest_first() -> None:
+    from workers.pipeline import TAIL_CHUNKS_PER_PROCESS, dispatch_order
+
+    lengths = [50, 400, 60, 300, 20, 350, 10, 200, 90, 120]
+    blocks = [Block(BlockKind.PARAGRAPH, "x" * (n - 1) + ".") for n in lengths]
+    chunks = segment_blocks(blocks)
+    order = dispatch_order(chunks, processes=1)
+    head = len(chunks) - TAIL_CHUNKS_PER_PROCESS
+    assert order[:head] == list(range(head))
+    assert sorted(order) == list(range(len(chunks)))
+    tail_lengths = [len(chunks[i].spoken) for i in order[head:]]
+    assert tail_lengths == sorted(tail_lengths, reverse=True)
