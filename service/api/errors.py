@@ -101,6 +101,11 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and request.method in ("POST", "PUT", "PATCH"):
+        # FastAPI answers 400 for a body it cannot decode (binary garbage): invalid JSON is
+        # a validation error of the body like any other.
+        body = {"type": "validation_error", "message": "body: not valid JSON", "field": "body"}
+        return JSONResponse(body, status_code=422)
     body = {"type": "http_error", "message": str(exc.detail), "field": None}
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 

@@ -144,10 +144,13 @@ def submit_job(
     poll `links.self` (or wait for the `callback_url`). Resending with the same
     `Idempotency-Key` returns the same job."""
     if len(article.source) > settings.max_article_chars:
-        raise InputTooLarge(
-            f"the article has {len(article.source)} characters; "
+        field = "text" if article.text is not None else "html"
+        error = InputTooLarge(
+            f"'{field}' has {len(article.source)} characters; "
             f"the limit is {settings.max_article_chars}"
         )
+        error.field = field  # type: ignore[attr-defined]
+        raise error
     catalog.get(article.voice or settings.default_voice)
     if article.feed:
         request.app.state.feeds.require(article.feed)
