@@ -73,6 +73,9 @@ class JobRow(Base):
     webhook_attempts: Mapped[int] = mapped_column(Integer, default=0)
     webhook_error: Mapped[str | None] = mapped_column(Text)
     webhook_delivered_at: Mapped[float | None] = mapped_column(Float)
+    finishing_by: Mapped[str | None] = mapped_column(String(64))
+    """The `finish` task that claimed the job (a redelivery of it keeps its claim)."""
+    finishing_at: Mapped[float | None] = mapped_column(Float)
 
 
 class ChunkRow(Base):
@@ -327,6 +330,30 @@ class JobStore:
                     )
                 )
             return bool(first)
+
+    def all_chunks_done(self, job_id: str) -> bool:
+        with self._session() as session:
+            row = session.get(JobRow, job_id)
+            return row is not None and 0 < row.chunks_total == row.chunks_done
+
+    def claim_finish(self, job_id: str, task_id: str, stale_after_s: float) -> bool:
+        """Let one `finish` task at a time stitch a running job: the first to ask, the same
+        task again (redelivered after its worker died), or any task once a claim is stale."""
+        now = time.time()
+        with self._session() as session:
+            return bool(
+                session.execute(
+                    update(JobRow)
+                    .where(
+                        JobRow.id == job_id,
+                        JobRow.status == JobStatus.RUNNING.value,
+                        (JobRow.finishing_by.is_(None))
+                        | (JobRow.finishing_by == task_id)
+                        | (JobRow.finishing_at < now - stale_after_s),
+                    )
+                    .values(finishing_by=task_id, finishing_at=now)
+                ).rowcount
+            )
 
     def finish(self, job_id: str, result: dict[str, Any]) -> bool:
         """running → done with its result; False when it was cancelled meanwhile."""

@@ -4,6 +4,11 @@ A job is a chord: `prepare` (extract, normalize, segment; store chunks) → a gr
 `synthesize` (one chunk each, skipped when the chunk cache has it) → `finish` (stitch,
 master, tag, store; then the webhook). Tasks carry a job id and a chunk index only; the
 text comes from the database and audio goes to storage.
+
+The chord's join counter lives in the database, not in Celery's result backend: each chunk
+is counted once however often its task runs, and the task that completes the set queues
+`finish`. Celery's Redis chord counted redelivered tasks twice and recorded a Redis restart
+as a failed part, which left the job waiting for ever; the database count survives both.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from celery import Celery, Task, chord, group
+from celery import Celery, Task, group
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -41,9 +46,6 @@ log = logging.getLogger(__name__)
 TRANSIENT: Final = (OperationalError, RedisConnectionError, ConnectionError, TimeoutError)
 """Errors worth a retry: the database, Redis or the network hiccuped. Input and synthesis
 errors are not retried: the same input fails the same way."""
-FINISH_WAIT_S: Final = 1.0
-"""How long `finish` waits before looking again when a redelivered chunk is still pending."""
-FINISH_MAX_WAITS: Final = 600
 
 
 def job_audio_key(job_id: str, fmt: str) -> str:
@@ -100,7 +102,13 @@ def create_celery(settings: Settings) -> Celery:
     """A Celery app configured from `settings`, with Narrate's tasks registered on it."""
     url = settings.required_redis_url()
     app = Celery("narrate", broker=url, backend=url, set_as_current=False)
-    transport = {"visibility_timeout": settings.visibility_timeout_s}
+    transport = {
+        "visibility_timeout": settings.visibility_timeout_s,
+        # Tasks of a worker that died are swept back to the queue soon after the visibility
+        # timeout, not after kombu's default of 10 × 10 s.
+        "unacked_restore_interval": max(1, min(10, settings.visibility_timeout_s // 3)),
+        "unacked_restore_throttle": 1,
+    }
     app.conf.update(
         narrate_settings=settings,
         task_default_queue=settings.queue_name,
@@ -112,13 +120,17 @@ def create_celery(settings: Settings) -> Celery:
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        result_expires=24 * 3600,
+        task_ignore_result=True,
         broker_transport_options=transport,
         result_backend_transport_options=transport,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         worker_concurrency=settings.worker_concurrency,
         worker_hijack_root_logger=False,
+        # On a lost broker connection, running tasks finish (their message is redelivered
+        # later, and the redelivery finds the work done). Cancelling them instead would
+        # requeue work that is about to succeed.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_send_task_events=False,
     )
     _register_tasks(app)
@@ -185,8 +197,12 @@ def _register_tasks(app: Celery) -> None:
         ctx.store.set_chunks(job_id, entries)
         pending = [c.chunk.index for c in ctx.store.chunks(job_id) if not c.done]
         if pending:
-            chord(group(synthesize.si(job_id, i) for i in pending))(finish.si(job_id))
+            group(synthesize.si(job_id, i) for i in pending).apply_async()
         else:
+            finish.delay(job_id)
+
+    def finish_when_complete(ctx: WorkerContext, job_id: str) -> None:
+        if ctx.store.all_chunks_done(job_id):
             finish.delay(job_id)
 
     @app.task(name="narrate.synthesize", bind=True, **retry_options)
@@ -200,10 +216,14 @@ def _register_tasks(app: Celery) -> None:
             return  # cancelled or failed: stop working on it
         stored = ctx.store.chunk(job_id, index)
         if stored.done:
-            return  # a redelivered task whose work was already counted
+            # A redelivered task whose work was already counted: the first run may have
+            # died before queueing `finish`.
+            finish_when_complete(ctx, job_id)
+            return
         key = chunk_audio_key(stored.cache_key)
         if ctx.storage.exists(key):
-            ctx.store.mark_chunk_done(job_id, index, 0.0, cached=True)
+            if ctx.store.mark_chunk_done(job_id, index, 0.0, cached=True):
+                finish_when_complete(ctx, job_id)
             return
         try:
             voice = ctx.voice(job.request)
@@ -218,7 +238,8 @@ def _register_tasks(app: Celery) -> None:
         except (NarrateError, SoftTimeLimitExceeded) as exc:
             fail(ctx, job_id, f"chunk {index + 1} could not be synthesized: {exc}")
             return
-        ctx.store.mark_chunk_done(job_id, index, seconds, cached=False)
+        if ctx.store.mark_chunk_done(job_id, index, seconds, cached=False):
+            finish_when_complete(ctx, job_id)
 
     @app.task(name="narrate.finish", bind=True, **retry_options)
     def finish(self: Task, job_id: str) -> None:
@@ -231,8 +252,10 @@ def _register_tasks(app: Celery) -> None:
             return
         chunks = ctx.store.chunks(job_id)
         if not all(c.done for c in chunks):
-            # The chord counted a duplicate delivery: wait for the missing chunk's redelivery.
-            raise self.retry(countdown=FINISH_WAIT_S, max_retries=FINISH_MAX_WAITS)
+            return  # the task that completes the set queues `finish` again
+        stale = float(ctx.settings.task_time_limit_s)
+        if not ctx.store.claim_finish(job_id, self.request.id or "", stale):
+            return  # another `finish` of this job is at work
         req = job.request
         try:
             result = _master_job(ctx, job_id, req, chunks)

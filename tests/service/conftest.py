@@ -65,16 +65,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     drop_schema(POSTGRES_URL, schema)
 
 
-def make_settings(tmp_path: Path, redis_url: str, database_url: str, **extra: Any) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        redis_url=redis_url,
-        database_url=database_url,
-        webhook_secret=WEBHOOK_SECRET,
-        webhook_backoff_s=0.2,
-        worker_concurrency=2,
-        **extra,
-    )
+def make_settings(tmp_path: Path, **values: Any) -> Settings:
+    defaults: dict[str, Any] = {
+        "data_dir": tmp_path / "data",
+        "webhook_secret": WEBHOOK_SECRET,
+        "webhook_backoff_s": 0.2,
+        "worker_concurrency": 2,
+    }
+    return Settings(**{**defaults, **values})
 
 
 @pytest.fixture
@@ -82,9 +80,10 @@ def make_stack(tmp_path: Path, redis_url: str) -> Iterator[Callable[..., Stack]]
     """Build a stack with this test's Redis db and a SQLite file (or `database_url=`)."""
     stacks: list[Stack] = []
 
-    def build(database_url: str | None = None, **extra: Any) -> Stack:
-        url = database_url or f"sqlite:///{tmp_path / 'narrate.db'}"
-        stack = Stack(make_settings(tmp_path, redis_url, url, **extra), tmp_path)
+    def build(**values: Any) -> Stack:
+        values.setdefault("database_url", f"sqlite:///{tmp_path / 'narrate.db'}")
+        values.setdefault("redis_url", redis_url)
+        stack = Stack(make_settings(tmp_path, **values), tmp_path)
         stacks.append(stack)
         return stack
 
