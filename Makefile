@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/narrate convert examples/sample-article.txt -o out/sample-article.mp3
+	$(BIN)/narrate run
 
 # Browser and feed-parser tests: Debian chromium (apt, as root) and podcast-partytime (npm).
 # Idempotent; when either cannot be installed, the tests that need it skip and say why.

@@ -1,0 +1,65 @@
+"""50 articles submitted at once all complete with correct audio; submit latency p99."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from tests.utils.services import Stack, wait_for
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = 50
+WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def article(i: int) -> str:
+    return f"Story {WORDS[i % 10]} of {WORDS[i // 10]}. It is short."
+
+
+def test_fifty_concurrent_articles(make_stack: Callable[..., Stack]) -> None:
+    stack = make_stack()
+    stack.start_api()
+    stack.start_worker()
+    assert stack.api is not None
+    url = stack.api.url
+
+    def submit(i: int) -> tuple[str, float]:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            started = time.perf_counter()
+            response = client.post("/v1/jobs", json={"text": article(i), "speed": 2.0})
+            elapsed = time.perf_counter() - started
+        assert response.status_code == 202, response.text
+        return response.json()["id"], elapsed
+
+    with ThreadPoolExecutor(ARTICLES) as pool:
+        results = list(pool.map(submit, range(ARTICLES)))
+    latencies = sorted(t for _, t in results)
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * len(latencies)) - 1)]
+    print(
+        f"\nsubmit latency over {ARTICLES} concurrent: median "
+        f"{statistics.median(latencies) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+    )
+    assert p99 < 2.0
+    ids = [job_id for job_id, _ in results]
+    assert len(set(ids)) == ARTICLES
+
+    def all_finished() -> bool:
+        counts = stack.store.count_by_status()
+        return sum(counts[s] for s in counts if s.finished) == ARTICLES
+
+    wait_for(all_finished, 240, "every article to finish", every=0.5)
+    for i, job_id in enumerate(ids):
+        job = stack.job(job_id)
+        assert job["status"] == "done", job
+        audio = job["audio"]
+        assert abs(audio["integrated_lufs"] + 19.0) <= 1.0
+        assert audio["true_peak_dbtp"] <= -1.0
+        assert 0.5 < audio["duration_seconds"] < 10
+        vtt = stack.http.get(job["links"]["transcript"]).text
+        assert f"Story {WORDS[i % 10]} of {WORDS[i // 10]}." in vtt
