@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,14 @@ _FORMATS: Final = ("mp3", "ogg", "wav", "m4a")
 
 class CliError(NarrateError):
     """A usage problem found by the CLI itself."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C, so no partial file is left behind."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def read_input(source: str) -> tuple[str, str]:
@@ -140,6 +149,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from workers.pipeline import ConvertOptions, SynthesisPool, convert_article
     from workers.synthesis import SynthesisSettings
 
+    signal.signal(signal.SIGTERM, _raise_terminated)
     settings = Settings()
     fmt = AudioFormat(
         args.format or (Path(args.output).suffix.lstrip(".") if args.output else "mp3")
@@ -340,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted", 130)
+    except Terminated:
+        fail("terminated", 143)
 
 
 if __name__ == "__main__":

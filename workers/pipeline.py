@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +37,9 @@ _worker_voice: Any = None
 
 def _init_worker(voice: Voice) -> None:
     global _worker_voice
+    # The parent decides about Ctrl-C and SIGTERM and stops the pool; a worker just dies.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_voice = load_piper_voice(voice)
 
 
