@@ -10,6 +10,7 @@ from typing import Final
 
 import numpy as np
 
+from workers.errors import EncodingError
 from workers.ffmpeg import run_ffmpeg
 
 BLOCK_S: Final = 0.4
@@ -87,15 +88,21 @@ _SUMMARY = re.compile(
 )
 
 
+MEASURE_ARGS: Final = ["-af", "ebur128=peak=true", "-f", "null", "-"]
+"""ffmpeg arguments after the input that measure it (the figures go to stderr)."""
+
+
 def measure_file(path: Path) -> Measurement:
     """Integrated loudness, true peak and loudness range of a delivered file."""
-    log = run_ffmpeg(
-        ["-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
-        f"measuring {path.name}",
-    )
+    log = run_ffmpeg(["-nostats", "-i", str(path), *MEASURE_ARGS], f"measuring {path.name}")
+    return parse_measurement(log, str(path))
+
+
+def parse_measurement(log: str, what: str) -> Measurement:
+    """The figures from the summary ffmpeg's `ebur128` filter prints at the end."""
     match = _SUMMARY.search(log[log.rfind("Summary:") :])
     if not match:
-        raise ValueError(f"no ebur128 summary for {path}")
+        raise EncodingError(f"ffmpeg measured nothing in {what}")
     return Measurement(
         integrated_lufs=float(match["i"]),
         true_peak_dbtp=float(match["tp"]),

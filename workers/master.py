@@ -3,16 +3,20 @@ of loudness and true peak on the delivered file, corrected until it meets the ta
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+import subprocess
+import tempfile
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from workers.errors import EncodingError, InputError
-from workers.ffmpeg import run_ffmpeg
-from workers.loudness import Measurement, measure_file
+from workers.ffmpeg import ffmpeg_exe, run_ffmpeg
+from workers.loudness import MEASURE_ARGS, Measurement, measure_file, parse_measurement
 from workers.stitch import Program
 
 TARGET_LUFS_STEREO: Final = -16.0
@@ -160,7 +164,7 @@ def _limited_loudness(program: Program, gain_db: float, ceiling_dbfs: float) -> 
     return float(match["i"])
 
 
-def _encode(
+def _encode_args(
     program: Program,
     out: Path,
     fmt: AudioFormat,
@@ -168,7 +172,7 @@ def _encode(
     ceiling_dbfs: float,
     tags: Tags,
     mp3_kbps: int,
-) -> None:
+) -> list[str]:
     chain = _filter_chain(gain_db, ceiling_dbfs)
     metadata: list[str] = []
     if fmt is not AudioFormat.MP3:  # MP3 gets ID3v2 from mutagen instead
@@ -181,22 +185,88 @@ def _encode(
         ):
             if value:
                 metadata += ["-metadata", f"{key}={value}"]
-    run_ffmpeg(
-        [
-            "-v",
-            "error",
-            "-i",
-            str(program.path),
-            "-af",
-            chain,
-            "-ac",
-            "1",
-            *metadata,
-            *_codec_args(fmt, mp3_kbps),
-            str(out),
-        ],
-        f"encoding {fmt.value}",
-    )
+    return [
+        "-v",
+        "error",
+        "-i",
+        str(program.path),
+        "-af",
+        chain,
+        "-ac",
+        "1",
+        *metadata,
+        *_codec_args(fmt, mp3_kbps),
+        str(out),
+    ]
+
+
+FOLLOWABLE: Final = {AudioFormat.MP3: "mp3", AudioFormat.OGG: "ogg"}
+"""Formats whose file can be decoded while it is being written (WAV and M4A patch their
+headers at the end), with their ffmpeg demuxer."""
+FOLLOW_POLL_S: Final = 0.02
+
+
+def _encode_and_measure(out: Path, fmt: AudioFormat, encode_args: list[str]) -> Measurement:
+    """Encode to `out` and measure the delivered bytes.
+
+    For MP3 and Ogg the meter reads the file as the encoder writes it, so measuring
+    costs (almost) no time after encoding on a second core. The MP3 muxer rewrites only
+    its Info header at the end; every audio frame measured is the one delivered.
+    """
+    if fmt not in FOLLOWABLE:
+        run_ffmpeg(encode_args, f"encoding {fmt.value}")
+        return measure_file(out)
+    out.unlink(missing_ok=True)
+    exe = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y"]
+    with tempfile.TemporaryFile() as enc_log, tempfile.TemporaryFile() as meter_log:
+        encoder = subprocess.Popen([*exe, *encode_args], stderr=enc_log)
+        meter = subprocess.Popen(
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-nostats",
+                "-f",
+                FOLLOWABLE[fmt],
+                "-i",
+                "pipe:0",
+                *MEASURE_ARGS,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=meter_log,
+        )
+        assert meter.stdin is not None
+        try:
+            _follow(out, encoder, meter.stdin)
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                meter.stdin.close()
+            encoder.wait()
+            meter.wait()
+        if encoder.returncode != 0:
+            enc_log.seek(0)
+            tail = enc_log.read().decode(errors="replace").strip().splitlines()[-3:]
+            raise EncodingError(f"ffmpeg failed while encoding {fmt.value}: {' | '.join(tail)}")
+        meter_log.seek(0)
+        return parse_measurement(meter_log.read().decode(errors="replace"), str(out))
+
+
+def _follow(path: Path, writer: subprocess.Popen[bytes], sink: IO[bytes]) -> None:
+    """Copy `path` into `sink` as `writer` grows it, until `writer` has exited."""
+    while not path.exists():
+        if writer.poll() is not None:
+            return
+        time.sleep(FOLLOW_POLL_S)
+    with path.open("rb") as growing:
+        while True:
+            finished = writer.poll() is not None
+            block = growing.read(1 << 16)
+            if block:
+                sink.write(block)
+            elif finished:
+                return
+            else:
+                time.sleep(FOLLOW_POLL_S)
 
 
 def tag_mp3(path: Path, tags: Tags) -> None:
@@ -246,8 +316,9 @@ def master_program(
     measured: Measurement | None = None
     passes = 0
     for passes in range(1, MAX_PASSES + 1):  # noqa: B007 (read after the loop)
-        _encode(program, out, fmt, gain, ceiling, tags, mp3_kbps)
-        measured = measure_file(out)
+        measured = _encode_and_measure(
+            out, fmt, _encode_args(program, out, fmt, gain, ceiling, tags, mp3_kbps)
+        )
         loud_ok = abs(measured.integrated_lufs - target_lufs) <= AIM_TOLERANCE_LU
         peak_ok = measured.true_peak_dbtp <= MAX_TRUE_PEAK_DBTP
         if loud_ok and peak_ok:

@@ -10,6 +10,8 @@ import pytest
 
 from tests.audio import pyloudnorm_lufs
 from workers.loudness import LoudnessMeter, measure_file, probe_stream
+from workers.master import AIM_TOLERANCE_LU, TARGET_LUFS_MONO, AudioFormat, master_program
+from workers.stitch import Program
 
 
 def _speechlike(rate: int, seconds: float, seed: int = 1) -> np.ndarray:
@@ -50,3 +52,26 @@ def test_ffmpeg_measure_agrees(tmp_path: Path) -> None:
     measured = measure_file(path)
     assert measured.integrated_lufs == pytest.approx(pyloudnorm_lufs(signal, rate), abs=0.3)
     assert probe_stream(path) == (rate, 1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", list(AudioFormat))
+def test_measured_while_written_equals_measured_after(tmp_path: Path, fmt: AudioFormat) -> None:
+    """MP3 and Ogg are measured as the encoder writes them: the figures must be the
+    file's own, as a separate measurement of the finished file gives them."""
+    rate = 22050
+    path = tmp_path / "program.wav"
+    signal = _speechlike(rate, 30.0, seed=5) * 0.25
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes((signal * 32767).astype(np.int16).tobytes())
+    meter = LoudnessMeter(rate)
+    meter.feed(signal)
+    program = Program(path, rate, len(signal), [], meter.integrated(), float(abs(signal).max()))
+    report = master_program(program, tmp_path / f"out.{fmt.value}", fmt)
+    after = measure_file(tmp_path / f"out.{fmt.value}")
+    assert report.measurement.integrated_lufs == pytest.approx(after.integrated_lufs, abs=0.1)
+    assert report.measurement.true_peak_dbtp == pytest.approx(after.true_peak_dbtp, abs=0.1)
+    assert abs(after.integrated_lufs - TARGET_LUFS_MONO) <= AIM_TOLERANCE_LU + 0.1
