@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,6 +54,9 @@ def run_all(settings: Settings, host: str, port: int) -> None:
     """API in this process, a worker pool in a child process, and (without `REDIS_URL`)
     an embedded Redis; everything started here is stopped on exit."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler
+    # that would end this process at once and orphan the worker pool and Redis.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with ExitStack() as stack:
         if not settings.redis_url:
             from service.embedded_redis import EmbeddedRedis
@@ -66,6 +70,10 @@ def run_all(settings: Settings, host: str, port: int) -> None:
         )
         stack.callback(_stop, worker)
         run_api(settings, host, port)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
