@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Header, Request, Response, status
@@ -25,6 +25,7 @@ from service.api.schemas import (
     WebhookState,
 )
 from service.errors import NotReady, QueueUnavailable
+from service.storage import Storage
 from service.store import Job, JobStatus
 from workers.errors import InputTooLarge
 from workers.tasks import job_prefix, job_timings_key, job_vtt_key
@@ -267,9 +268,7 @@ def head_audio(
     responses={200: {"content": {"text/vtt": {}}}, **_AUDIO_RESPONSES},
 )
 def get_transcript(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
-    job = store.get(job_id)
-    _audio_headers(job)
-    return Response(storage.read_text(job_vtt_key(job.id)), media_type="text/vtt; charset=utf-8")
+    return _finished_text(store.get(job_id), storage, job_vtt_key, "text/vtt; charset=utf-8")
 
 
 @router.get(
@@ -279,9 +278,15 @@ def get_transcript(job_id: str, store: StoreDep, storage: StorageDep) -> Respons
     responses={200: {"content": {"application/json": {}}}, **_AUDIO_RESPONSES},
 )
 def get_timings(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
-    job = store.get(job_id)
+    return _finished_text(store.get(job_id), storage, job_timings_key, "application/json")
+
+
+def _finished_text(
+    job: Job, storage: Storage, key: Callable[[str], str], media_type: str
+) -> Response:
+    """A finished job's stored text file (transcript or timings); 409 before it is done."""
     _audio_headers(job)
-    return Response(storage.read_text(job_timings_key(job.id)), media_type="application/json")
+    return Response(storage.read_text(key(job.id)), media_type=media_type)
 
 
 @router.delete(

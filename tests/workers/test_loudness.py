@@ -25,6 +25,14 @@ def _speechlike(rate: int, seconds: float, seed: int = 1) -> np.ndarray:
     return np.clip(tone * envelope, -1, 1)
 
 
+def _write_wav(path: Path, signal: np.ndarray, rate: int) -> None:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes((signal * 32767).astype(np.int16).tobytes())
+
+
 @pytest.mark.parametrize("rate", [22050, 44100])
 def test_streaming_meter_matches_pyloudnorm(rate: int) -> None:
     signal = _speechlike(rate, 20.0)
@@ -44,11 +52,7 @@ def test_ffmpeg_measure_agrees(tmp_path: Path) -> None:
     rate = 44100
     signal = _speechlike(rate, 15.0, seed=3)
     path = tmp_path / "s.wav"
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes((signal * 32767).astype(np.int16).tobytes())
+    _write_wav(path, signal, rate)
     measured = measure_file(path)
     assert measured.integrated_lufs == pytest.approx(pyloudnorm_lufs(signal, rate), abs=0.3)
     assert probe_stream(path) == (rate, 1)
@@ -62,11 +66,7 @@ def test_measured_while_written_equals_measured_after(tmp_path: Path, fmt: Audio
     rate = 22050
     path = tmp_path / "program.wav"
     signal = _speechlike(rate, 30.0, seed=5) * 0.25
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes((signal * 32767).astype(np.int16).tobytes())
+    _write_wav(path, signal, rate)
     meter = LoudnessMeter(rate)
     meter.feed(signal)
     program = Program(path, rate, len(signal), [], meter.integrated(), float(abs(signal).max()))
