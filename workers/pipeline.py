@@ -60,6 +60,16 @@ def dispatch_order(chunks: list[Chunk], processes: int) -> list[int]:
     return [*range(split), *tail]
 
 
+def _in_order(results: Iterator[tuple[int, ChunkAudio]]) -> Iterator[ChunkAudio]:
+    waiting: dict[int, ChunkAudio] = {}
+    next_position = 0
+    for position, audio in results:
+        waiting[position] = audio
+        while next_position in waiting:
+            yield waiting.pop(next_position)
+            next_position += 1
+
+
 class SynthesisPool:
     """Processes that each load the voice once (at start) and synthesize chunks.
 
@@ -76,16 +86,12 @@ class SynthesisPool:
     def synthesize(self, chunks: list[Chunk], settings: SynthesisSettings) -> Iterator[ChunkAudio]:
         """Audio of every chunk, in order, as soon as each (and all before it) is done.
 
-        Only chunks finished ahead of their turn wait in memory: a few near the end.
+        Every chunk is handed to the workers now, not at the first `next()`: the caller
+        may have set-up of its own to do first. Only chunks finished ahead of their turn
+        wait in memory: a few near the end.
         """
         jobs = [(i, chunks[i], settings) for i in dispatch_order(chunks, self.processes)]
-        waiting: dict[int, ChunkAudio] = {}
-        next_position = 0
-        for position, audio in self._pool.imap_unordered(_synthesize, jobs, chunksize=1):
-            waiting[position] = audio
-            while next_position in waiting:
-                yield waiting.pop(next_position)
-                next_position += 1
+        return _in_order(self._pool.imap_unordered(_synthesize, jobs, chunksize=1))
 
     def close(self) -> None:
         self._pool.close()
