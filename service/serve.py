@@ -39,6 +39,7 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     from workers.tasks import create_celery
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.nice(settings.worker_niceness)  # the pool processes inherit it
     create_celery(settings).worker_main(worker_argv(settings, concurrency))
 
 

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
 
     webhook_timeout_s: float = Field(default=10.0, gt=0)
 
+    worker_niceness: int = Field(default=10, ge=0, le=19)
+    """Synthesis runs at this `nice` level, so the API (and a person's shell) on the same
+    machine stay responsive while the workers keep every core busy."""
     worker_concurrency: int = Field(default_factory=default_concurrency, ge=1)
     """Worker processes per `narrate worker` (one per core, 1 onnxruntime thread each)."""
 

@@ -192,9 +192,11 @@ def _audio_headers(job: Job) -> tuple[dict[str, str], str]:
     return headers, r["audio_key"]
 
 
-def _audio_answer(
+def audio_response(
     job: Job, storage: StorageDep, range_header: str | None, if_range: str | None, head: bool
 ) -> Response:
+    """A finished job's audio with ETag, If-Range and Range (206/416) handling; shared by
+    this API and the feeds' episode enclosures."""
     headers, key = _audio_headers(job)
     size = storage.size(key)
     if if_range and if_range.strip() != headers["ETag"]:
@@ -247,7 +249,7 @@ def get_audio(
     if_range: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The delivered file, with `ETag`, `Accept-Ranges` and single byte ranges (206)."""
-    return _audio_answer(store.get(job_id), storage, range, if_range, head=False)
+    return audio_response(store.get(job_id), storage, range, if_range, head=False)
 
 
 @router.head("/{job_id}/audio", summary="The audio's headers", responses=_AUDIO_RESPONSES)
@@ -258,7 +260,7 @@ def head_audio(
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
 ) -> Response:
-    return _audio_answer(store.get(job_id), storage, range, if_range, head=True)
+    return audio_response(store.get(job_id), storage, range, if_range, head=True)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from service.api import feeds as feeds_api
 from service.api.deps import SettingsDep, StorageDep, StoreDep
 from service.api.feeds import FeedStoreDep
-from service.api.jobs import _audio_answer
+from service.api.jobs import audio_response
 from service.feeds import publish
 from service.feeds.chapters import chapters_from_timings, render_chapters_json
 from service.feeds.episodes import timings_of
@@ -175,7 +175,7 @@ def episode_audio(
     job = store.get(episode.job_id)
     if (job.result or {}).get("format") != ext:
         raise EpisodeNotFound(f"episode {episode_id} has no .{ext} audio")
-    return _audio_answer(job, storage, range, if_range, head=request.method == "HEAD")
+    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
 
 
 @router.get("/episodes/{episode_id}/transcript.vtt")
