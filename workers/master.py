@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 import subprocess
 import tempfile
 import time
@@ -16,7 +15,13 @@ from typing import IO, Final
 
 from workers.errors import EncodingError, InputError
 from workers.ffmpeg import ffmpeg_exe, run_ffmpeg
-from workers.loudness import MEASURE_ARGS, Measurement, measure_file, parse_measurement
+from workers.loudness import (
+    MEASURE_ARGS,
+    Measurement,
+    integrated_loudness,
+    measure_file,
+    parse_measurement,
+)
 from workers.stitch import Program
 
 TARGET_LUFS_STEREO: Final = -16.0
@@ -143,25 +148,7 @@ def _filter_chain(gain_db: float, ceiling_dbfs: float, resample: bool = True) ->
 
 def _limited_loudness(program: Program, gain_db: float, ceiling_dbfs: float) -> float:
     """Integrated loudness after gain and limiting, without encoding (a cheap dry run)."""
-    log = run_ffmpeg(
-        [
-            "-nostats",
-            "-i",
-            str(program.path),
-            "-af",
-            _filter_chain(gain_db, ceiling_dbfs, resample=False) + ",ebur128",
-            "-f",
-            "null",
-            "-",
-        ],
-        "measuring the limited program",
-    )
-    match = re.search(
-        r"Integrated loudness:\s+I:\s+(?P<i>-?[\d.]+) LUFS", log[log.rfind("Summary:") :]
-    )
-    if not match:
-        raise EncodingError("ffmpeg gave no loudness for the limited program")
-    return float(match["i"])
+    return integrated_loudness(program.path, _filter_chain(gain_db, ceiling_dbfs, resample=False))
 
 
 def _encode_args(
@@ -305,10 +292,11 @@ def master_program(
     if mp3_kbps < 64:
         raise InputError("MP3 bitrate must be at least 64 kbps")
     tags = tags or Tags()
-    if math.isinf(program.loudness_lufs):
+    raw_lufs = integrated_loudness(program.path)
+    if math.isinf(raw_lufs):
         raise EncodingError("the program is silent; nothing to master")
     ceiling = INITIAL_CEILING_DBFS
-    gain = target_lufs - program.loudness_lufs
+    gain = target_lufs - raw_lufs
     # Limiting takes a little loudness off the peaks and the codec shifts it a little more:
     # learn the limiter's share from a dry run (no encoding, no true-peak oversampling) and
     # start from the codec's usual shift, so the first encode usually lands on target.

@@ -9,7 +9,6 @@ from typing import Final
 
 import numpy as np
 
-from workers.loudness import LoudnessMeter
 from workers.synthesis import ChunkAudio
 from workers.text.segment import Break, Chunk
 
@@ -77,8 +76,6 @@ class Program:
     sample_rate: int
     frames: int
     timings: list[SentenceTiming]
-    loudness_lufs: float
-    peak: float
 
     @property
     def duration(self) -> float:
@@ -104,8 +101,6 @@ class ProgramWriter:
         self._wav.setframerate(self.sample_rate)
         self._frames = 0
         self._timings: list[SentenceTiming] = []
-        self._meter = LoudnessMeter(self.sample_rate)
-        self._peak = 0.0
         self._next_chunk = 0
         self._silence(self.policy.lead_in_ms)
 
@@ -114,7 +109,6 @@ class ProgramWriter:
 
     def _write(self, pcm: np.ndarray) -> None:
         self._wav.writeframes(pcm.tobytes())
-        self._meter.feed(pcm)
         self._frames += len(pcm)
 
     def _silence(self, ms: float) -> None:
@@ -138,8 +132,6 @@ class ProgramWriter:
             pcm = np.frombuffer(segment.raw_data, dtype=np.int16)
             start = self._frames
             self._write(pcm)
-            if pcm.size:
-                self._peak = max(self._peak, float(np.abs(pcm.astype(np.int32)).max()) / 32768)
             self._timings.append(
                 SentenceTiming(
                     index=len(self._timings),
@@ -160,6 +152,4 @@ class ProgramWriter:
             sample_rate=self.sample_rate,
             frames=self._frames,
             timings=self._timings,
-            loudness_lufs=self._meter.integrated(),
-            peak=self._peak,
         )

@@ -54,9 +54,12 @@ def test_abbreviation_is_one_take_without_inner_pause(voice) -> None:  # type: i
 
 def test_speed_changes_length(voice) -> None:  # type: ignore[no-untyped-def]
     piper = load_piper_voice(voice)
-    normal = synthesize_sentence(piper, "How fast can this be said?", SynthesisSettings(speed=1.0))
-    fast = synthesize_sentence(piper, "How fast can this be said?", SynthesisSettings(speed=2.0))
-    assert 0.4 < len(fast) / len(normal) < 0.65
+    # Long enough that Piper's random phoneme durations average out.
+    text = "How fast can this whole sentence be said, from its first word to its very last one?"
+    normal = synthesize_sentence(piper, text, SynthesisSettings(speed=1.0))
+    fast = synthesize_sentence(piper, text, SynthesisSettings(speed=2.0))
+    # Not exactly half: VITS rounds every phoneme's duration up to whole frames.
+    assert 0.5 < len(fast) / len(normal) < 0.75
 
 
 def test_voice_loaded_once_with_one_thread(voice) -> None:  # type: ignore[no-untyped-def]
