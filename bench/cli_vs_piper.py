@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import article_text, report, timed
+from common import article_text, children_cpu_seconds, report, timed
 
 
 def main() -> None:
@@ -41,13 +41,18 @@ def main() -> None:
         ]
         ours = [narrate, "convert", str(text), "-o", f"{tmp}/narrate.mp3"]
         rows: dict[str, list[float]] = {"python -m piper (WAV)": [], "narrate convert (MP3)": []}
+        cpu: dict[str, list[float]] = {name: [] for name in rows}
         for i in range(args.runs):
             # Alternate who goes first so drift on a noisy machine hits both alike.
             order = [("python -m piper (WAV)", plain, text), ("narrate convert (MP3)", ours, None)]
             for name, cmd, stdin in order if i % 2 == 0 else reversed(order):
+                before = children_cpu_seconds()
                 rows[name].append(timed(cmd, stdin))
+                cpu[name].append(children_cpu_seconds() - before)
         print(f"text: {len(article_text())} characters, {args.runs} runs each")
         medians = report(rows, "python -m piper (WAV)")
+        print("CPU seconds (user + system, whole process tree), for context:")
+        report({f"{name} CPU": times for name, times in cpu.items()}, "python -m piper (WAV) CPU")
         ratio = medians["narrate convert (MP3)"] / medians["python -m piper (WAV)"]
         print(f"RESULT narrate/piper = {ratio:.3f} (target ≤ 0.85)")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,12 @@ def timed(cmd: list[str], stdin: Path | None = None) -> float:
     if result.returncode != 0:
         sys.exit(f"{cmd[:3]} failed: {result.stderr.decode()[-500:]}")
     return elapsed
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU of every finished child process (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def report(rows: dict[str, list[float]], baseline: str) -> dict[str, float]:
