@@ -8,6 +8,7 @@ import math
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -57,6 +58,10 @@ _MIME: Final = {
     AudioFormat.WAV: "audio/wav",
     AudioFormat.M4A: "audio/mp4",
 }
+
+PIPER_RAW_LUFS: Final = -26.0
+"""Integrated loudness of Piper speech synthesized without peak normalization (measured
+-26.6 LUFS for en_US-joe-medium): where the dry run of the limiter is taken."""
 
 CODEC_SHIFT_LU: Final = {
     AudioFormat.MP3: 0.4,
@@ -292,15 +297,20 @@ def master_program(
     if mp3_kbps < 64:
         raise InputError("MP3 bitrate must be at least 64 kbps")
     tags = tags or Tags()
-    raw_lufs = integrated_loudness(program.path)
+    ceiling = INITIAL_CEILING_DBFS
+    # Limiting takes a little loudness off the peaks and the codec shifts it a little more.
+    # The program's own loudness and a dry run of gain + limiter at the gain a Piper voice
+    # usually needs are measured side by side (two ffmpeg processes, no encoding, no
+    # true-peak scan); with the codec's usual shift, the first encode usually lands.
+    usual_gain = target_lufs - PIPER_RAW_LUFS
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        raw = pool.submit(integrated_loudness, program.path)
+        limited = pool.submit(_limited_loudness, program, usual_gain, ceiling)
+        raw_lufs, limited_lufs = raw.result(), limited.result()
     if math.isinf(raw_lufs):
         raise EncodingError("the program is silent; nothing to master")
-    ceiling = INITIAL_CEILING_DBFS
-    gain = target_lufs - raw_lufs
-    # Limiting takes a little loudness off the peaks and the codec shifts it a little more:
-    # learn the limiter's share from a dry run (no encoding, no true-peak oversampling) and
-    # start from the codec's usual shift, so the first encode usually lands on target.
-    gain += target_lufs - _limited_loudness(program, gain, ceiling) + CODEC_SHIFT_LU[fmt]
+    limiter_loss = raw_lufs + usual_gain - limited_lufs
+    gain = target_lufs - raw_lufs + limiter_loss + CODEC_SHIFT_LU[fmt]
     measured: Measurement | None = None
     passes = 0
     for passes in range(1, MAX_PASSES + 1):  # noqa: B007 (read after the loop)
