@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from workers.errors import EncodingError
-from workers.ffmpeg import run_ffmpeg
+from workers.ffmpeg import ffmpeg_exe, run_ffmpeg
 
 SILENCE_LUFS: Final = -70.0
 """BS.1770's absolute gate: ffmpeg reports this (or lower) for a program with no sound."""
@@ -25,11 +28,53 @@ def integrated_loudness(path: Path, filters: str = "") -> float:
         ["-nostats", "-i", str(path), "-af", chain, "-f", "null", "-"],
         f"measuring {path.name}",
     )
+    return _parse_integrated(log, path.name)
+
+
+def _parse_integrated(log: str, what: str) -> float:
     match = _INTEGRATED.search(log[log.rfind("Summary:") :])
     if not match:
-        raise EncodingError(f"ffmpeg measured nothing in {path.name}")
+        raise EncodingError(f"ffmpeg measured nothing in {what}")
     value = float(match["i"])
     return -math.inf if value <= SILENCE_LUFS else value
+
+
+class StreamingMeter:
+    """Integrated loudness of mono 16-bit PCM fed piece by piece to an ffmpeg `ebur128`
+    process (after `filters`), so the figure is ready as soon as the last piece is."""
+
+    def __init__(self, sample_rate: int, filters: str = "") -> None:
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (kept until result())
+        chain = f"{filters},ebur128" if filters else "ebur128"
+        self._process = subprocess.Popen(
+            [ffmpeg_exe(), "-hide_banner", "-nostats", "-f", "s16le", "-ar", str(sample_rate),
+             "-ac", "1", "-i", "pipe:0", "-af", chain, "-f", "null", "-"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+        )  # fmt: skip
+
+    def feed(self, pcm: bytes) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(pcm)
+
+    def result(self) -> float:
+        """Close the stream and return its integrated loudness (-inf for silence)."""
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait()
+        self._log.seek(0)
+        log = self._log.read().decode(errors="replace")
+        self._log.close()
+        if self._process.returncode != 0:
+            raise EncodingError(f"ffmpeg could not measure the program: {log[-300:]}")
+        return _parse_integrated(log, "the program")
+
+    def abort(self) -> None:
+        self._process.kill()
+        self._process.wait()
+        if self._process.stdin:
+            with contextlib.suppress(BrokenPipeError):
+                self._process.stdin.close()
+        self._log.close()
 
 
 @dataclass(frozen=True)

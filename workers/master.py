@@ -8,7 +8,6 @@ import math
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -151,9 +150,13 @@ def _filter_chain(gain_db: float, ceiling_dbfs: float, resample: bool = True) ->
     return chain + f"alimiter=limit={limit:.5f}:attack=5:release=50:level=false:latency=true"
 
 
-def _limited_loudness(program: Program, gain_db: float, ceiling_dbfs: float) -> float:
-    """Integrated loudness after gain and limiting, without encoding (a cheap dry run)."""
-    return integrated_loudness(program.path, _filter_chain(gain_db, ceiling_dbfs, resample=False))
+def _usual_gain(target_lufs: float) -> float:
+    return target_lufs - PIPER_RAW_LUFS
+
+
+def dry_run_filters(target_lufs: float = TARGET_LUFS_MONO) -> str:
+    """The gain + limiter chain whose loudness tells mastering what the limiter takes."""
+    return _filter_chain(_usual_gain(target_lufs), INITIAL_CEILING_DBFS, resample=False)
 
 
 def _encode_args(
@@ -299,18 +302,17 @@ def master_program(
     tags = tags or Tags()
     ceiling = INITIAL_CEILING_DBFS
     # Limiting takes a little loudness off the peaks and the codec shifts it a little more.
-    # The program's own loudness and a dry run of gain + limiter at the gain a Piper voice
-    # usually needs are measured side by side (two ffmpeg processes, no encoding, no
-    # true-peak scan); with the codec's usual shift, the first encode usually lands.
-    usual_gain = target_lufs - PIPER_RAW_LUFS
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        raw = pool.submit(integrated_loudness, program.path)
-        limited = pool.submit(_limited_loudness, program, usual_gain, ceiling)
-        raw_lufs, limited_lufs = raw.result(), limited.result()
-    if math.isinf(raw_lufs):
+    # A dry run of gain + limiter at the gain a Piper voice usually needs (measured while
+    # the program was stitched, or here) shows what the limiter takes; with the codec's
+    # usual shift, the first encode usually lands on target.
+    dry_run = dry_run_filters(target_lufs)
+    if program.metered and program.metered[0] == dry_run:
+        limited_lufs = program.metered[1]
+    else:
+        limited_lufs = integrated_loudness(program.path, dry_run)
+    if math.isinf(limited_lufs):
         raise EncodingError("the program is silent; nothing to master")
-    limiter_loss = raw_lufs + usual_gain - limited_lufs
-    gain = target_lufs - raw_lufs + limiter_loss + CODEC_SHIFT_LU[fmt]
+    gain = _usual_gain(target_lufs) + target_lufs - limited_lufs + CODEC_SHIFT_LU[fmt]
     measured: Measurement | None = None
     passes = 0
     for passes in range(1, MAX_PASSES + 1):  # noqa: B007 (read after the loop)

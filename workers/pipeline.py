@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from voices.catalog import Voice, load_piper_voice
-from workers.master import AudioFormat, MasterReport, Tags, master_program
+from workers.master import AudioFormat, MasterReport, Tags, dry_run_filters, master_program
 from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming
 from workers.synthesis import ChunkAudio, SynthesisSettings, synthesize_chunk
 from workers.text.prepare import PreparedArticle
@@ -141,11 +141,17 @@ def stitch_program(
     progress: Progress | None = None,
 ) -> Program:
     """Write every chunk's audio, in order, into one program WAV at `path`."""
-    writer = ProgramWriter(path, sample_rate, options.pauses, options.synthesis.speed)
-    for done, (chunk, chunk_audio) in enumerate(zip(chunks, audio, strict=True), start=1):
-        writer.add(chunk, chunk_audio)
-        if progress:
-            progress(done, len(chunks))
+    writer = ProgramWriter(
+        path, sample_rate, options.pauses, options.synthesis.speed, dry_run_filters()
+    )
+    try:
+        for done, (chunk, chunk_audio) in enumerate(zip(chunks, audio, strict=True), start=1):
+            writer.add(chunk, chunk_audio)
+            if progress:
+                progress(done, len(chunks))
+    except BaseException:
+        writer.abort()
+        raise
     return writer.close()
 
 

@@ -9,6 +9,7 @@ from typing import Final
 
 import numpy as np
 
+from workers.loudness import StreamingMeter
 from workers.synthesis import ChunkAudio
 from workers.text.segment import Break, Chunk
 
@@ -76,6 +77,8 @@ class Program:
     sample_rate: int
     frames: int
     timings: list[SentenceTiming]
+    metered: tuple[str, float] | None = None
+    """(filters, integrated LUFS after them), measured while the program was written."""
 
     @property
     def duration(self) -> float:
@@ -90,6 +93,9 @@ class ProgramWriter:
     sample_rate: int
     policy: PausePolicy = field(default_factory=PausePolicy)
     speed: float = 1.0
+    meter_filters: str | None = None
+    """When set, the program is measured after these ffmpeg filters as it is written
+    (mastering passes its dry-run chain, so it need not read the file again)."""
 
     def __post_init__(self) -> None:
         from workers.ffmpeg import configure_pydub
@@ -102,13 +108,21 @@ class ProgramWriter:
         self._frames = 0
         self._timings: list[SentenceTiming] = []
         self._next_chunk = 0
+        self._meter = (
+            None
+            if self.meter_filters is None
+            else StreamingMeter(self.sample_rate, self.meter_filters)
+        )
         self._silence(self.policy.lead_in_ms)
 
     def _ms_to_frames(self, ms: float) -> int:
         return round(self.sample_rate * ms / self.speed / 1000)
 
     def _write(self, pcm: np.ndarray) -> None:
-        self._wav.writeframes(pcm.tobytes())
+        data = pcm.tobytes()
+        self._wav.writeframes(data)
+        if self._meter:
+            self._meter.feed(data)
         self._frames += len(pcm)
 
     def _silence(self, ms: float) -> None:
@@ -147,9 +161,19 @@ class ProgramWriter:
 
     def close(self) -> Program:
         self._wav.close()
+        metered = None
+        if self._meter and self.meter_filters is not None:
+            metered = (self.meter_filters, self._meter.result())
         return Program(
             path=self.path,
             sample_rate=self.sample_rate,
             frames=self._frames,
             timings=self._timings,
+            metered=metered,
         )
+
+    def abort(self) -> None:
+        """Give up on the program (an error upstream): stop the meter, close the file."""
+        if self._meter:
+            self._meter.abort()
+        self._wav.close()

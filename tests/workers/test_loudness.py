@@ -81,3 +81,32 @@ def test_measured_while_written_equals_measured_after(tmp_path: Path, fmt: Audio
     assert report.measurement.integrated_lufs == pytest.approx(after.integrated_lufs, abs=0.1)
     assert report.measurement.true_peak_dbtp == pytest.approx(after.true_peak_dbtp, abs=0.1)
     assert abs(after.integrated_lufs - TARGET_LUFS_MONO) <= AIM_TOLERANCE_LU + 0.1
+
+
+def test_program_metered_while_written_matches_the_file(tmp_path: Path) -> None:
+    """The dry-run loudness taken as the program is stitched is the file's own figure."""
+    from workers.master import dry_run_filters
+    from workers.stitch import ProgramWriter
+    from workers.synthesis import ChunkAudio
+    from workers.text.segment import Block, BlockKind, segment_blocks
+
+    rate = 22050
+    chunks = segment_blocks([Block(BlockKind.PARAGRAPH, f"Sentence {i}.") for i in range(6)])
+    writer = ProgramWriter(tmp_path / "p.wav", rate, meter_filters=dry_run_filters())
+    for chunk in chunks:
+        take = (_speechlike(rate, 3.0, seed=chunk.index) * 0.2 * 32767).astype(np.int16)
+        writer.add(chunk, ChunkAudio(chunk.index, rate, (take,)))
+    program = writer.close()
+    assert program.metered is not None and program.metered[0] == dry_run_filters()
+    from_file = integrated_loudness(program.path, dry_run_filters())
+    assert program.metered[1] == pytest.approx(from_file, abs=0.05)
+
+
+def test_aborted_program_stops_its_meter(tmp_path: Path) -> None:
+    from workers.stitch import ProgramWriter
+
+    writer = ProgramWriter(tmp_path / "p.wav", 22050, meter_filters="volume=1dB")
+    meter = writer._meter
+    assert meter is not None
+    writer.abort()
+    assert meter._process.poll() is not None
