@@ -21,10 +21,6 @@ EXIT_FAILURE: Final = 1
 _FORMATS: Final = ("mp3", "ogg", "wav", "m4a")
 
 
-class CliError(NarrateError):
-    """A usage problem found by the CLI itself."""
-
-
 class Terminated(BaseException):
     """SIGTERM arrived: unwind like Ctrl-C, so no partial file is left behind."""
 

@@ -173,8 +173,3 @@ def load_piper_voice(voice: Voice) -> PiperVoice:
                 session=session, config=PiperConfig.from_dict(config)
             )
         return _loaded[voice.model_path]
-
-
-def loaded_voice_count() -> int:
-    """How many voice models this process holds (for tests of load-once)."""
-    return len(_loaded)

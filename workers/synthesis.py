@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import wave
@@ -85,14 +84,6 @@ class ChunkAudio:
         takes = tuple(data[a:b] for a, b in itertools.pairwise(bounds))
         return cls(index=index, sample_rate=rate, takes=takes)
 
-    def wav_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        with wave.open(buffer, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(self.sample_rate)
-            wav.writeframes(b"".join(t.tobytes() for t in self.takes))
-        return buffer.getvalue()
 
 
 def synthesize_sentence(voice: PiperVoice, text: str, settings: SynthesisSettings) -> np.ndarray:
