@@ -85,7 +85,6 @@ class ChunkAudio:
         return cls(index=index, sample_rate=rate, takes=takes)
 
 
-
 def synthesize_sentence(voice: PiperVoice, text: str, settings: SynthesisSettings) -> np.ndarray:
     """One take of one sentence as float32 in [-1, 1], at Piper's raw level.
 
