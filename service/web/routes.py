@@ -42,7 +42,8 @@ def template(name: str) -> Template:
 
 
 def _page(name: str, **values: str) -> HTMLResponse:
-    return HTMLResponse(template(name).substitute(values))
+    player = template("_player.html").template
+    return HTMLResponse(template(name).substitute(values, player=player))
 
 
 def _feed_for(feeds: FeedStore, slug: str, token: str | None) -> Feed:
