@@ -1,5 +1,8 @@
 """Piper models with onnxruntime's graph optimizations applied once per machine, not per load.
 
+Before optimizing, the vocoder is rewritten to 2-D convolutions (`voices.graph_rewrite`),
+which onnxruntime runs with faster kernels; the cache holds the result of both.
+
 Optimizing the graph is most of the time it takes to load a voice (≈0.4–0.7 s of ≈0.8 s
 here), and every CLI run and worker process loads one. The optimized graph may use this
 CPU's instruction set, so the cache key includes the CPU's flags and onnxruntime's
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     import onnxruntime
 
 ORT_LOG_ERRORS_ONLY: Final = 3
+REWRITE_VERSION: Final = "dec2d-1"
+"""Part of the cache key: changing the rewrite makes every machine build a new cache."""
 
 
 def cache_dir() -> Path:
@@ -44,9 +49,20 @@ def cached_model_path(model: Path) -> Path:
     stat = model.stat()
     key = hashlib.sha256(
         f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{onnxruntime.__version__}|"
-        f"{_machine_fingerprint()}".encode()
+        f"{REWRITE_VERSION}|{_machine_fingerprint()}".encode()
     ).hexdigest()[:24]
     return cache_dir() / f"{model.stem}-{key}.onnx"
+
+
+def rewritten_model(model: Path) -> bytes:
+    """The model file with its vocoder as 2-D convolutions (unchanged when it does not fit)."""
+    import onnx
+
+    from voices.graph_rewrite import decoder_as_2d
+
+    proto = onnx.load(str(model))
+    decoder_as_2d(proto)
+    return proto.SerializeToString()
 
 
 def optimized_session(
@@ -66,14 +82,16 @@ def optimized_session(
         options.optimized_model_filepath = str(partial)
         options.log_severity_level = ORT_LOG_ERRORS_ONLY  # it warns that the file is CPU-specific
         session = onnxruntime.InferenceSession(
-            str(model), sess_options=options, providers=providers
+            rewritten_model(model), sess_options=options, providers=providers
         )
         partial.replace(cached)  # atomic: a concurrent loader sees all of it or nothing
         return session
     except OSError:
         # A read-only home is no reason to fail: load without the cache.
         options.optimized_model_filepath = ""
-        return onnxruntime.InferenceSession(str(model), sess_options=options, providers=providers)
+        return onnxruntime.InferenceSession(
+            rewritten_model(model), sess_options=options, providers=providers
+        )
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

