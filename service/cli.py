@@ -148,7 +148,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _raise_terminated)
     # The workers start now and load the likely voice while this process imports the rest
-    # and prepares the text (on 2 cores that is ≈0.2 s sooner to the first chunk).
+    # and prepares the text, so synthesis can begin as soon as the text is ready.
     likely = packaged_voice() if args.voice in (None, DEFAULT_VOICE_ID) else None
     with SynthesisPool(likely, args.jobs) as pool:
         return _convert(args, pool)

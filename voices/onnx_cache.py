@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import platform
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import onnxruntime
+
+log = logging.getLogger(__name__)
 
 ORT_LOG_ERRORS_ONLY: Final = 3
 REWRITE_VERSION: Final = "dec2d-1"
@@ -65,6 +68,31 @@ def rewritten_model(model: Path) -> bytes:
     return proto.SerializeToString()
 
 
+def _session(
+    model: Path, options: onnxruntime.SessionOptions, providers: list[str]
+) -> onnxruntime.InferenceSession:
+    """A session of the rewritten model, or of the published one if onnxruntime rejects
+    the rewrite (slower, the same samples; logged, since it should not happen)."""
+    import onnxruntime
+    from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors
+
+    rejected = (
+        ort_errors.Fail,
+        ort_errors.InvalidArgument,
+        ort_errors.InvalidGraph,
+        ort_errors.InvalidProtobuf,
+        ort_errors.RuntimeException,
+    )
+    try:
+        return onnxruntime.InferenceSession(
+            rewritten_model(model), sess_options=options, providers=providers
+        )
+    except rejected as exc:
+        log.warning("onnxruntime rejected the rewritten %s (%s); using it as published",
+                    model.name, exc)  # fmt: skip
+        return onnxruntime.InferenceSession(str(model), sess_options=options, providers=providers)
+
+
 def optimized_session(
     model: Path, options: onnxruntime.SessionOptions
 ) -> onnxruntime.InferenceSession:
@@ -81,17 +109,13 @@ def optimized_session(
         cached.parent.mkdir(parents=True, exist_ok=True)
         options.optimized_model_filepath = str(partial)
         options.log_severity_level = ORT_LOG_ERRORS_ONLY  # it warns that the file is CPU-specific
-        session = onnxruntime.InferenceSession(
-            rewritten_model(model), sess_options=options, providers=providers
-        )
+        session = _session(model, options, providers)
         partial.replace(cached)  # atomic: a concurrent loader sees all of it or nothing
         return session
     except OSError:
         # A read-only home is no reason to fail: load without the cache.
         options.optimized_model_filepath = ""
-        return onnxruntime.InferenceSession(
-            rewritten_model(model), sess_options=options, providers=providers
-        )
+        return _session(model, options, providers)
     finally:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

@@ -64,3 +64,17 @@ def test_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     session = optimized_session(MODEL, _options())
     assert _audio(session).size > 0
+
+
+def test_a_rewrite_onnxruntime_rejects_falls_back_to_the_published_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import voices.onnx_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    # Stands in for a rewrite gone wrong on some other voice: bytes onnxruntime refuses.
+    monkeypatch.setattr(voices.onnx_cache, "rewritten_model", lambda model: b"not a model")
+    session = optimized_session(MODEL, _options())
+    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
+    assert "rejected the rewritten" in caplog.text
