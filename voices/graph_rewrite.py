@@ -13,6 +13,15 @@ samples to within 1e-6.
 
 When a model's decoder is not of that shape, nothing is rewritten and the model runs as
 published.
+
+`upsamplers_as_polyphase` then replaces the decoder's transposed convolutions (the
+upsamplers), which onnxruntime runs only in plain layout, by ordinary convolutions in
+polyphase form: with stride s and a kernel of L·s taps, output sample q·s + r is an
+L-tap convolution of the input with every s-th tap of the kernel, starting at r. One
+convolution with s times the output channels computes all s phases at the input rate
+(the same multiplications as before), and a reshape, a transpose and a crop interleave
+them into time. The convolutions around an upsampler can then all run in onnxruntime's
+blocked layout (see `voices.blocked_layout`).
 """
 
 from __future__ import annotations
@@ -34,6 +43,9 @@ MIN_OPSET: Final = 13
 _AXIS: Final = "narrate_height_axis"
 _LIFTED: Final = "_narrate_2d"
 _LOWERED: Final = "_narrate_1d"
+_POLYPHASE: Final = "_narrate_polyphase"
+INT64_MAX: Final = 2**63 - 1
+"""`Slice`'s "to the end"."""
 
 
 def _default_opset(model: onnx.ModelProto) -> int:
@@ -131,3 +143,100 @@ def decoder_as_2d(model: onnx.ModelProto) -> int:
     for info in stale:
         graph.value_info.remove(info)
     return len(convolutions)
+
+
+def _attributes(node: onnx.NodeProto) -> dict[str, object]:
+    from onnx import helper
+
+    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+
+def _polyphase_shape(
+    node: onnx.NodeProto, initializers: dict[str, onnx.TensorProto]
+) -> tuple[int, int, int] | None:
+    """(stride, begin pad, end pad) of a lifted transposed convolution that has a
+    polyphase form (kernel a multiple of the stride, no groups, dilation or output
+    padding), else None."""
+    weight = initializers.get(node.input[1])
+    if weight is None or len(weight.dims) != 4 or weight.dims[2] != 1:
+        return None
+    a = _attributes(node)
+    strides = list(a.get("strides", [1, 1]))  # type: ignore[call-overload]
+    pads = list(a.get("pads", [0, 0, 0, 0]))  # type: ignore[call-overload]
+    plain = (
+        a.get("group", 1) == 1
+        and list(a.get("dilations", [1, 1])) == [1, 1]  # type: ignore[call-overload]
+        and not any(a.get("output_padding", []))  # type: ignore[call-overload]
+        and a.get("auto_pad", b"NOTSET") in (b"NOTSET", "NOTSET")
+        and "output_shape" not in a
+        and len(strides) == 2
+        and strides[0] == 1
+        and len(pads) == 4
+        and pads[0] == pads[2] == 0
+    )
+    stride = strides[1] if plain else 0
+    if stride < 1 or weight.dims[3] % stride != 0:
+        return None
+    return stride, pads[1], pads[3]
+
+
+def upsamplers_as_polyphase(model: onnx.ModelProto) -> int:
+    """Replace the 2-D decoder's transposed convolutions by polyphase convolutions, in
+    place; the number replaced. Run after `decoder_as_2d`."""
+    from onnx import helper, numpy_helper
+
+    graph = model.graph
+    initializers = {init.name: init for init in graph.initializer}
+    nodes: list[onnx.NodeProto] = []
+    replaced = 0
+    for node in graph.node:
+        shape = None
+        if node.op_type == "ConvTranspose" and node.name.startswith(DECODER_PREFIX):
+            shape = _polyphase_shape(node, initializers)
+        if shape is None:
+            nodes.append(node)
+            continue
+        stride, pad_begin, pad_end = shape
+        weight = numpy_helper.to_array(initializers[node.input[1]])  # (Cin, Cout, 1, L·s)
+        cin, cout, _, kernel = weight.shape
+        taps = kernel // stride
+        # Phase r of output channel c becomes channel c·s + r; its tap i is the kernel's
+        # tap r + (L-1-i)·s (a convolution runs over its kernel the other way round).
+        phases = weight.reshape(cin, cout, taps, stride)[:, :, ::-1, :]
+        phases = phases.transpose(1, 3, 0, 2).reshape(cout * stride, cin, 1, taps)
+        name = node.name + _POLYPHASE
+        constants = {
+            "weight": np.ascontiguousarray(phases),
+            "by_phase": np.array([0, cout, stride, -1], dtype=np.int64),
+            "in_time": np.array([0, cout, 1, -1], dtype=np.int64),
+            "starts": np.array([pad_begin], dtype=np.int64),
+            "ends": np.array([-pad_end if pad_end else INT64_MAX], dtype=np.int64),
+            "axes": np.array([3], dtype=np.int64),
+        }
+        inputs = [node.input[0], f"{name}/weight"]
+        if len(node.input) > 2 and node.input[2]:
+            bias = numpy_helper.to_array(initializers[node.input[2]])
+            constants["bias"] = np.repeat(bias, stride)
+            inputs.append(f"{name}/bias")
+        graph.initializer.extend(
+            numpy_helper.from_array(value, f"{name}/{key}") for key, value in constants.items()
+        )
+        phased, grouped, interleaved, timed = (f"{name}/{t}" for t in ("z", "g", "t", "y"))
+        pads = [0, taps - 1, 0, taps - 1]
+        crop = [timed, f"{name}/starts", f"{name}/ends", f"{name}/axes"]
+        nodes += [
+            helper.make_node("Conv", inputs, [phased], name, kernel_shape=[1, taps], pads=pads),
+            helper.make_node("Reshape", [phased, f"{name}/by_phase"], [grouped], f"{name}/g"),
+            helper.make_node("Transpose", [grouped], [interleaved], f"{name}/t", perm=[0, 1, 3, 2]),
+            helper.make_node("Reshape", [interleaved, f"{name}/in_time"], [timed], f"{name}/y"),
+            helper.make_node("Slice", crop, list(node.output), f"{name}/crop"),
+        ]
+        replaced += 1
+    if replaced:
+        del graph.node[:]
+        graph.node.extend(nodes)
+        used = {name for node in graph.node for name in node.input}
+        unused = [init for init in graph.initializer if init.name not in used]
+        for init in unused:
+            graph.initializer.remove(init)
+    return replaced

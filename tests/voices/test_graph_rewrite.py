@@ -9,7 +9,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from tests.utils.piper_model import MODEL, deterministic_audio
-from voices.graph_rewrite import DECODER_PREFIX, decoder_as_2d
+from voices.graph_rewrite import DECODER_PREFIX, decoder_as_2d, upsamplers_as_polyphase
 
 
 def _audio(model: bytes | str) -> np.ndarray:
@@ -85,3 +85,73 @@ def test_a_decoder_of_another_shape_is_left_alone() -> None:
     before = model.SerializeToString()
     assert decoder_as_2d(model) == 0
     assert model.SerializeToString() == before
+
+
+def test_upsamplers_become_polyphase_convolutions_with_the_same_samples(
+    rewritten: onnx.ModelProto,
+) -> None:
+    original = _audio(str(MODEL))
+    polyphase = onnx.ModelProto()
+    polyphase.CopyFrom(rewritten)
+    assert upsamplers_as_polyphase(polyphase) == 3
+    onnx.checker.check_model(polyphase)
+    assert not [n for n in polyphase.graph.node if n.op_type == "ConvTranspose"]
+    mine = _audio(polyphase.SerializeToString())
+    assert mine.shape == original.shape
+    np.testing.assert_allclose(mine, original, atol=1e-5)
+
+
+def _upsampler(stride: int, kernel: int, pads: tuple[int, int], bias: bool) -> onnx.ModelProto:
+    """x (1, 3, 7) → /dec/ transposed convolution to 2 channels → y (read outside /dec/)."""
+    rng = np.random.default_rng(stride * 100 + kernel)
+    weights = [numpy_helper.from_array(rng.standard_normal((3, 2, kernel), np.float32), "w")]
+    inputs = ["x", "w"]
+    if bias:
+        weights.append(numpy_helper.from_array(rng.standard_normal(2).astype(np.float32), "b"))
+        inputs.append("b")
+    up = helper.make_node(
+        "ConvTranspose", inputs, ["u"], name="/dec/up", strides=[stride], pads=list(pads)
+    )
+    graph = helper.make_graph(
+        [up, helper.make_node("Identity", ["u"], ["y"], name="/out")],
+        "upsampler",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 7])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, None])],
+        weights,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+
+
+@pytest.mark.parametrize(
+    ("stride", "kernel", "pads", "bias"),
+    [
+        (8, 16, (4, 4), True),  # Piper's first two upsamplers
+        (4, 8, (2, 2), True),  # and its third
+        (2, 4, (1, 1), False),
+        (3, 6, (0, 0), True),
+        (2, 4, (0, 3), True),
+        (2, 2, (0, 0), False),
+    ],
+)
+def test_a_transposed_convolution_and_its_polyphase_form_agree(
+    stride: int, kernel: int, pads: tuple[int, int], bias: bool
+) -> None:
+    x = np.random.default_rng(7).standard_normal((1, 3, 7)).astype(np.float32)
+    model = _upsampler(stride, kernel, pads, bias)
+    expected = _run(model, x)
+    assert decoder_as_2d(model) == 1
+    assert upsamplers_as_polyphase(model) == 1
+    onnx.checker.check_model(model)
+    assert [n.op_type for n in model.graph.node if n.op_type.startswith("Conv")] == ["Conv"]
+    mine = _run(model, x)
+    assert mine.shape == expected.shape
+    np.testing.assert_allclose(mine, expected, atol=1e-5)
+
+
+def test_a_transposed_convolution_without_a_polyphase_form_is_kept() -> None:
+    model = _upsampler(stride=3, kernel=4, pads=(0, 0), bias=True)  # 4 taps, stride 3
+    decoder_as_2d(model)
+    assert upsamplers_as_polyphase(model) == 0
+    assert [n.op_type for n in model.graph.node if n.op_type.startswith("Conv")] == [
+        "ConvTranspose"
+    ]
