@@ -1,7 +1,11 @@
 """Piper models with onnxruntime's graph optimizations applied once per machine, not per load.
 
-Before optimizing, the vocoder is rewritten to 2-D convolutions (`voices.graph_rewrite`),
-which onnxruntime runs with faster kernels; the cache holds the result of both.
+Before optimizing, the vocoder is rewritten to 2-D convolutions with its upsamplers in
+polyphase form (`voices.graph_rewrite`), which onnxruntime runs with faster kernels; after
+optimizing, the element-wise operations between those convolutions are moved into the
+blocked layout onnxruntime gives them (`voices.blocked_layout`). That last step is kept
+only if the model then still speaks the same samples, checked as the cache is built. The
+cache holds the result of all three.
 
 Optimizing the graph is most of the time it takes to load a voice (≈0.4–0.7 s of ≈0.8 s
 here), and every CLI run and worker process loads one. The optimized graph may use this
@@ -20,12 +24,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    import numpy as np
     import onnxruntime
 
 log = logging.getLogger(__name__)
 
+SAME_SAMPLES_TOLERANCE: Final = 1e-4
+"""Largest sample difference (full scale 1.0) accepted from the blocked-layout step: a
+third of one step of 16-bit audio, far above float rounding, far below a wrong graph."""
+# Phoneme ids of a short utterance; with both noise scales at 0 a voice is deterministic.
+_CHECK_IDS: Final = (1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2)
+
 ORT_LOG_ERRORS_ONLY: Final = 3
-REWRITE_VERSION: Final = "dec2d-1"
+REWRITE_VERSION: Final = "dec2d-polyphase-blocked-1"
 """Part of the cache key: changing the rewrite makes every machine build a new cache."""
 
 
@@ -58,14 +69,28 @@ def cached_model_path(model: Path) -> Path:
 
 
 def rewritten_model(model: Path) -> bytes:
-    """The model file with its vocoder as 2-D convolutions (unchanged when it does not fit)."""
+    """The model file with its vocoder as 2-D convolutions and polyphase upsamplers
+    (unchanged when it does not fit)."""
     import onnx
 
-    from voices.graph_rewrite import decoder_as_2d
+    from voices.graph_rewrite import decoder_as_2d, upsamplers_as_polyphase
 
     proto = onnx.load(str(model))
-    decoder_as_2d(proto)
+    if decoder_as_2d(proto):
+        upsamplers_as_polyphase(proto)
     return proto.SerializeToString()
+
+
+def _rejections() -> tuple[type[Exception], ...]:
+    from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors
+
+    return (
+        ort_errors.Fail,
+        ort_errors.InvalidArgument,
+        ort_errors.InvalidGraph,
+        ort_errors.InvalidProtobuf,
+        ort_errors.RuntimeException,
+    )
 
 
 def _session(
@@ -74,48 +99,98 @@ def _session(
     """A session of the rewritten model, or of the published one if onnxruntime rejects
     the rewrite (slower, the same samples; logged, since it should not happen)."""
     import onnxruntime
-    from onnxruntime.capi import onnxruntime_pybind11_state as ort_errors
 
-    rejected = (
-        ort_errors.Fail,
-        ort_errors.InvalidArgument,
-        ort_errors.InvalidGraph,
-        ort_errors.InvalidProtobuf,
-        ort_errors.RuntimeException,
-    )
     try:
         return onnxruntime.InferenceSession(
             rewritten_model(model), sess_options=options, providers=providers
         )
-    except rejected as exc:
+    except _rejections() as exc:
         log.warning("onnxruntime rejected the rewritten %s (%s); using it as published",
                     model.name, exc)  # fmt: skip
         return onnxruntime.InferenceSession(str(model), sess_options=options, providers=providers)
 
 
+def check_utterance(session: onnxruntime.InferenceSession) -> np.ndarray:
+    """The voice's samples for a fixed short utterance, with the noise turned off."""
+    import numpy as np
+
+    ids = np.array([_CHECK_IDS], dtype=np.int64)
+    feeds = {
+        "input": ids,
+        "input_lengths": np.array([ids.shape[1]], dtype=np.int64),
+        "scales": np.array([0.0, 1.0, 0.0], dtype=np.float32),
+    }
+    if any(i.name == "sid" for i in session.get_inputs()):
+        feeds["sid"] = np.array([0], dtype=np.int64)
+    return np.asarray(session.run(None, feeds)[0])
+
+
+def _blocked(
+    optimized: Path, reference: onnxruntime.InferenceSession, providers: list[str]
+) -> bytes | None:
+    """The optimized model with its element-wise chains in the blocked layout, if that
+    moved anything and the result speaks the reference's samples; else None."""
+    import numpy as np
+    import onnx
+    import onnxruntime
+
+    from voices.blocked_layout import keep_blocked
+
+    proto = onnx.load(str(optimized))
+    if not keep_blocked(proto):
+        return None
+    blocked = proto.SerializeToString()
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.log_severity_level = ORT_LOG_ERRORS_ONLY
+    try:
+        candidate = onnxruntime.InferenceSession(blocked, sess_options=options, providers=providers)
+        mine, theirs = check_utterance(candidate), check_utterance(reference)
+    except _rejections() as exc:
+        log.warning("onnxruntime rejected the blocked layout of %s (%s)", optimized.name, exc)
+        return None
+    if mine.shape != theirs.shape or np.abs(mine - theirs).max() > SAME_SAMPLES_TOLERANCE:
+        log.warning("the blocked layout of %s changed its samples; not used", optimized.name)
+        return None
+    return blocked
+
+
+def _build_cache(model: Path, cached: Path, providers: list[str]) -> None:
+    """Optimize `model` for this machine into `cached` (atomically)."""
+    import onnxruntime
+
+    from voices.catalog import ONNX_THREADS
+
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.part")
+    try:
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = ONNX_THREADS
+        options.optimized_model_filepath = str(partial)
+        options.log_severity_level = ORT_LOG_ERRORS_ONLY  # it warns that the file is CPU-specific
+        reference = _session(model, options, providers)
+        blocked = _blocked(partial, reference, providers)
+        if blocked is not None:
+            partial.write_bytes(blocked)
+        partial.replace(cached)  # atomic: a concurrent loader sees all of it or nothing
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+
+
 def optimized_session(
     model: Path, options: onnxruntime.SessionOptions
 ) -> onnxruntime.InferenceSession:
-    """An inference session for `model`, from the optimized cache when it is there."""
+    """An inference session for `model`, from the optimized cache (built if missing)."""
     import onnxruntime
 
     cached = cached_model_path(model)
     providers = ["CPUExecutionProvider"]
-    if cached.is_file():
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-        return onnxruntime.InferenceSession(str(cached), sess_options=options, providers=providers)
-    partial = cached.with_name(f".{cached.name}.{os.getpid()}.part")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        options.optimized_model_filepath = str(partial)
-        options.log_severity_level = ORT_LOG_ERRORS_ONLY  # it warns that the file is CPU-specific
-        session = _session(model, options, providers)
-        partial.replace(cached)  # atomic: a concurrent loader sees all of it or nothing
-        return session
-    except OSError:
-        # A read-only home is no reason to fail: load without the cache.
-        options.optimized_model_filepath = ""
-        return _session(model, options, providers)
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
+    if not cached.is_file():
+        try:
+            _build_cache(model, cached, providers)
+        except OSError:
+            # A read-only home is no reason to fail: load without the cache.
+            return _session(model, options, providers)
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return onnxruntime.InferenceSession(str(cached), sess_options=options, providers=providers)

@@ -72,3 +72,30 @@ def test_a_rewrite_onnxruntime_rejects_falls_back_to_the_published_model(
     reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
     assert "rejected the rewritten" in caplog.text
+
+
+def test_a_blocked_layout_that_changes_the_samples_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import voices.blocked_layout
+
+    real = voices.blocked_layout.keep_blocked
+
+    def wrong(model: onnx.ModelProto) -> int:
+        """The real pass, then one moved leaky relu given another slope: a subtly bad graph."""
+        moved = real(model)
+        if not moved:
+            pytest.skip("onnxruntime has no blocked convolutions on this CPU")
+        leaky = next(n for n in model.graph.node if n.name.endswith("_narrate_blocked")
+                     and n.op_type == "LeakyRelu")  # fmt: skip
+        leaky.attribute[0].f = 0.3
+        return moved
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(voices.blocked_layout, "keep_blocked", wrong)
+    session = optimized_session(MODEL, _options())
+    assert "changed its samples" in caplog.text
+    cached = onnx.load(str(cached_model_path(MODEL)))
+    assert not [n for n in cached.graph.node if n.name.endswith("_narrate_blocked")]
+    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
