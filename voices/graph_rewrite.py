@@ -26,6 +26,7 @@ blocked layout (see `voices.blocked_layout`).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -101,10 +102,17 @@ def _lift_convolution(node: onnx.NodeProto, weight: onnx.TensorProto) -> None:
             attribute.CopyFrom(helper.make_attribute("pads", [0, begin, 0, end]))
 
 
+def _add_axis(graph: onnx.GraphProto) -> None:
+    from onnx import numpy_helper
+
+    if not any(init.name == _AXIS for init in graph.initializer):
+        graph.initializer.append(numpy_helper.from_array(np.array([2], dtype=np.int64), _AXIS))
+
+
 def decoder_as_2d(model: onnx.ModelProto) -> int:
     """Rewrite `model`'s decoder in place to 2-D convolutions; the number rewritten
     (0 when the decoder is not of the expected shape, and the model is left alone)."""
-    from onnx import helper, numpy_helper
+    from onnx import helper
 
     graph = model.graph
     if _default_opset(model) < MIN_OPSET:
@@ -116,7 +124,7 @@ def decoder_as_2d(model: onnx.ModelProto) -> int:
         return 0
     inside = {out for node in decoder for out in node.output}
     rewritten = {node.name for node in convolutions}
-    graph.initializer.append(numpy_helper.from_array(np.array([2], dtype=np.int64), _AXIS))
+    _add_axis(graph)
     nodes: list[onnx.NodeProto] = []
     converted: set[str] = set()
 
@@ -143,6 +151,44 @@ def decoder_as_2d(model: onnx.ModelProto) -> int:
     for info in stale:
         graph.value_info.remove(info)
     return len(convolutions)
+
+
+def convolutions_as_2d(model: onnx.ModelProto) -> int:
+    """Lift every remaining 1-D convolution of `model` (the text encoder's, the flow's)
+    to 2-D on its own, in place: a height axis added before it and removed after. Its
+    neighbours stay 1-D; onnxruntime converts to and from its blocked layout around each
+    such convolution, which still costs less than a 1-D convolution. Run after
+    `decoder_as_2d`. The number lifted."""
+    from onnx import helper
+
+    graph = model.graph
+    if _default_opset(model) < MIN_OPSET:
+        return 0
+    initializers = {init.name: init for init in graph.initializer}
+    uses = Counter(name for node in graph.node for name in node.input)
+    nodes: list[onnx.NodeProto] = []
+    lifted = 0
+    for node in graph.node:
+        weight = initializers.get(node.input[1]) if node.op_type == "Conv" else None
+        auto_pad = _attributes(node).get("auto_pad", b"NOTSET")
+        if weight is None or len(weight.dims) != 3 or auto_pad not in (b"NOTSET", "NOTSET"):
+            nodes.append(node)
+            continue
+        if uses[node.input[1]] != 1:
+            nodes.append(node)  # a weight shared with another node keeps its shape
+            continue
+        _lift_convolution(node, weight)
+        source, result = node.input[0], node.output[0]
+        nodes.append(helper.make_node("Unsqueeze", [source, _AXIS], [result + _LIFTED + "_in"]))
+        node.input[0], node.output[0] = result + _LIFTED + "_in", result + _LIFTED
+        nodes.append(node)
+        nodes.append(helper.make_node("Squeeze", [result + _LIFTED, _AXIS], [result]))
+        lifted += 1
+    if lifted:
+        _add_axis(graph)
+        del graph.node[:]
+        graph.node.extend(nodes)
+    return lifted
 
 
 def _attributes(node: onnx.NodeProto) -> dict[str, object]:

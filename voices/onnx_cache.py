@@ -36,7 +36,7 @@ third of one step of 16-bit audio, far above float rounding, far below a wrong g
 _CHECK_IDS: Final = (1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2)
 
 ORT_LOG_ERRORS_ONLY: Final = 3
-REWRITE_VERSION: Final = "dec2d-polyphase-blocked-1"
+REWRITE_VERSION: Final = "dec2d-polyphase-blocked-lifted-1"
 """Part of the cache key: changing the rewrite makes every machine build a new cache."""
 
 
@@ -70,14 +70,15 @@ def cached_model_path(model: Path) -> Path:
 
 def rewritten_model(model: Path) -> bytes:
     """The model file with its vocoder as 2-D convolutions and polyphase upsamplers
-    (unchanged when it does not fit)."""
+    (unchanged when it does not fit), and every other convolution lifted to 2-D."""
     import onnx
 
-    from voices.graph_rewrite import decoder_as_2d, upsamplers_as_polyphase
+    from voices.graph_rewrite import convolutions_as_2d, decoder_as_2d, upsamplers_as_polyphase
 
     proto = onnx.load(str(model))
     if decoder_as_2d(proto):
         upsamplers_as_polyphase(proto)
+    convolutions_as_2d(proto)
     return proto.SerializeToString()
 
 

@@ -9,7 +9,12 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from tests.utils.piper_model import MODEL, deterministic_audio
-from voices.graph_rewrite import DECODER_PREFIX, decoder_as_2d, upsamplers_as_polyphase
+from voices.graph_rewrite import (
+    DECODER_PREFIX,
+    convolutions_as_2d,
+    decoder_as_2d,
+    upsamplers_as_polyphase,
+)
 
 
 def _audio(model: bytes | str) -> np.ndarray:
@@ -155,3 +160,57 @@ def test_a_transposed_convolution_without_a_polyphase_form_is_kept() -> None:
     assert [n.op_type for n in model.graph.node if n.op_type.startswith("Conv")] == [
         "ConvTranspose"
     ]
+
+
+def test_every_other_convolution_is_lifted_with_the_same_samples(
+    rewritten: onnx.ModelProto,
+) -> None:
+    original = _audio(str(MODEL))
+    model = onnx.ModelProto()
+    model.CopyFrom(rewritten)
+    assert convolutions_as_2d(model) == 109  # text encoder, duration predictor, flow
+    onnx.checker.check_model(model)
+    ranks = {init.name: len(init.dims) for init in model.graph.initializer}
+    assert all(ranks[n.input[1]] == 4 for n in model.graph.node if n.op_type == "Conv")
+    mine = _audio(model.SerializeToString())
+    assert mine.shape == original.shape
+    np.testing.assert_allclose(mine, original, atol=1e-4)  # the flow amplifies rounding
+
+
+def _plain_convolutions(shared: bool) -> onnx.ModelProto:
+    """x (1, 4, 11) → conv (groups 2, dilation 2, stride 2) → conv (1×1) → y."""
+    rng = np.random.default_rng(5)
+    w0 = numpy_helper.from_array(rng.standard_normal((4, 2, 3)).astype(np.float32), "w0")
+    w1 = numpy_helper.from_array(rng.standard_normal((4, 4, 1)).astype(np.float32), "w1")
+    second = "w0" if shared else "w1"
+    nodes = [
+        helper.make_node(
+            "Conv", ["x", "w0"], ["h"], "/enc/c0", group=2, dilations=[2], strides=[2], pads=[2, 1]
+        ),
+        helper.make_node("Relu", ["h"], ["r"], "/enc/relu"),
+        helper.make_node("Conv", ["r", second], ["y"], "/enc/c1", group=2 if shared else 1),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "plain",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 11])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, None])],
+        [w0, w1],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+
+
+def test_a_lone_convolution_is_lifted_and_computes_the_same() -> None:
+    x = np.random.default_rng(6).standard_normal((1, 4, 11)).astype(np.float32)
+    model = _plain_convolutions(shared=False)
+    expected = _run(model, x)
+    assert convolutions_as_2d(model) == 2
+    onnx.checker.check_model(model)
+    np.testing.assert_allclose(_run(model, x), expected, atol=1e-5)
+
+
+def test_convolutions_sharing_a_weight_keep_it_1d() -> None:
+    model = _plain_convolutions(shared=True)
+    before = model.SerializeToString()
+    assert convolutions_as_2d(model) == 0
+    assert model.SerializeToString() == before
