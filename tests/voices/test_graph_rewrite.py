@@ -44,11 +44,22 @@ def test_every_decoder_convolution_is_2d(rewritten: onnx.ModelProto) -> None:
         assert kernel.ints[0] == 1, node.name
 
 
-def test_rewritten_model_speaks_the_same_samples(rewritten: onnx.ModelProto) -> None:
+def _assert_speaks_like_the_published_model(model: onnx.ModelProto, atol: float) -> None:
+    onnx.checker.check_model(model)
     original = _audio(str(MODEL))
-    mine = _audio(rewritten.SerializeToString())
+    mine = _audio(model.SerializeToString())
     assert mine.shape == original.shape
-    np.testing.assert_allclose(mine, original, atol=1e-5)
+    np.testing.assert_allclose(mine, original, atol=atol)
+
+
+def _copy(model: onnx.ModelProto) -> onnx.ModelProto:
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    return copy
+
+
+def test_rewritten_model_speaks_the_same_samples(rewritten: onnx.ModelProto) -> None:
+    _assert_speaks_like_the_published_model(rewritten, atol=1e-5)
 
 
 def _tiny_decoder(op: str) -> onnx.ModelProto:
@@ -95,15 +106,10 @@ def test_a_decoder_of_another_shape_is_left_alone() -> None:
 def test_upsamplers_become_polyphase_convolutions_with_the_same_samples(
     rewritten: onnx.ModelProto,
 ) -> None:
-    original = _audio(str(MODEL))
-    polyphase = onnx.ModelProto()
-    polyphase.CopyFrom(rewritten)
+    polyphase = _copy(rewritten)
     assert upsamplers_as_polyphase(polyphase) == 3
-    onnx.checker.check_model(polyphase)
     assert not [n for n in polyphase.graph.node if n.op_type == "ConvTranspose"]
-    mine = _audio(polyphase.SerializeToString())
-    assert mine.shape == original.shape
-    np.testing.assert_allclose(mine, original, atol=1e-5)
+    _assert_speaks_like_the_published_model(polyphase, atol=1e-5)
 
 
 def _upsampler(stride: int, kernel: int, pads: tuple[int, int], bias: bool) -> onnx.ModelProto:
@@ -165,16 +171,11 @@ def test_a_transposed_convolution_without_a_polyphase_form_is_kept() -> None:
 def test_every_other_convolution_is_lifted_with_the_same_samples(
     rewritten: onnx.ModelProto,
 ) -> None:
-    original = _audio(str(MODEL))
-    model = onnx.ModelProto()
-    model.CopyFrom(rewritten)
+    model = _copy(rewritten)
     assert convolutions_as_2d(model) == 109  # text encoder, duration predictor, flow
-    onnx.checker.check_model(model)
     ranks = {init.name: len(init.dims) for init in model.graph.initializer}
     assert all(ranks[n.input[1]] == 4 for n in model.graph.node if n.op_type == "Conv")
-    mine = _audio(model.SerializeToString())
-    assert mine.shape == original.shape
-    np.testing.assert_allclose(mine, original, atol=1e-4)  # the flow amplifies rounding
+    _assert_speaks_like_the_published_model(model, atol=1e-4)  # the flow amplifies rounding
 
 
 def _plain_convolutions(shared: bool) -> onnx.ModelProto:
