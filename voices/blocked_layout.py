@@ -22,7 +22,9 @@ the blocked layout only when all of this holds:
   channels and the same spatial extent, tracked as onnxruntime's own pass tracks it (a
   stride-1 convolution padded to keep its size keeps its input's extent).
 
-Everything else stays as onnxruntime left it.
+Where such an `Add` sums a blocked convolution's output and another tensor, the
+convolution adds that tensor itself as it writes (its "Sum" input), saving a pass over
+memory. Everything else stays as onnxruntime left it.
 """
 
 from __future__ import annotations
@@ -215,9 +217,46 @@ def keep_blocked(model: onnx.ModelProto) -> int:
         for position, name in enumerate(node.input):
             node.input[position] = rename.get(name, name)
     graph = model.graph
+    outputs = {output.name for output in graph.output}
+    nodes = _sums_into_convolutions(_needed(nodes, outputs))
     del graph.node[:]
-    graph.node.extend(_needed(nodes, {output.name for output in graph.output}))
+    graph.node.extend(_needed(nodes, outputs))
     return moved
+
+
+def _sums_into_convolutions(nodes: list[onnx.NodeProto]) -> list[onnx.NodeProto]:
+    """Let a blocked convolution add a moved `Add`'s other operand as it writes its
+    output (its optional fourth input, "Sum"), instead of a separate pass over memory.
+
+    Only where the convolution's output is read by that `Add` alone, the convolution has
+    no activation (which would apply after the sum), and the other operand is a tensor
+    computed before the convolution runs (two same-shaped tensors: see `keep_blocked`).
+    """
+    position = {name: i for i, node in enumerate(nodes) for name in node.output}
+    uses: dict[str, int] = {}
+    for node in nodes:
+        for name in node.input:
+            uses[name] = uses.get(name, 0) + 1
+    fused: set[int] = set()
+    for node in nodes:
+        if not (_is(node, "Add") and node.name.endswith(_BLOCKED)) or len(node.input) != 2:
+            continue
+        for mine, other in (node.input, reversed(node.input)):
+            conv_at = position.get(mine, -1)
+            conv = nodes[conv_at] if conv_at >= 0 else None
+            if (
+                conv is not None
+                and _is(conv, "Conv", BLOCKED_DOMAIN)
+                and uses.get(mine) == 1
+                and len(conv.input) < 4
+                and not any(a.name == "activation" for a in conv.attribute)
+                and 0 <= position.get(other, -1) < conv_at  # computed, not a constant
+            ):
+                conv.input.extend([""] * (3 - len(conv.input)) + [other])
+                conv.output[0] = node.output[0]
+                fused.add(id(node))
+                break
+    return [node for node in nodes if id(node) not in fused]
 
 
 def _needed(nodes: Iterable[onnx.NodeProto], outputs: set[str]) -> list[onnx.NodeProto]:

@@ -36,7 +36,7 @@ third of one step of 16-bit audio, far above float rounding, far below a wrong g
 _CHECK_IDS: Final = (1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2)
 
 ORT_LOG_ERRORS_ONLY: Final = 3
-REWRITE_VERSION: Final = "dec2d-polyphase-blocked-lifted-1"
+REWRITE_VERSION: Final = "dec2d-polyphase-blocked-lifted-2"
 """Part of the cache key: changing the rewrite makes every machine build a new cache."""
 
 

@@ -147,5 +147,8 @@ def test_the_voice_cache_converts_only_around_the_upsamplers(
     # Before this pass, each of the vocoder's 20 other convolutions had one of each too.
     assert len(vocoder_tensors("ReorderInput", "input")) == 3
     assert len(vocoder_tensors("ReorderOutput", "output")) == 4
+    # Each resblock convolution adds its residual input as it writes (Joe: 6 per stage).
+    summing = [n for n in cached.graph.node if n.op_type == "Conv" and len(n.input) == 4]
+    assert len(summing) == 18
     leaky = [n.name for n in cached.graph.node if n.op_type == "LeakyRelu"]
     assert leaky and all(name.endswith("_narrate_blocked") for name in leaky)
