@@ -138,7 +138,11 @@ def _blocked(
     from voices.blocked_layout import keep_blocked
 
     proto = onnx.load(str(optimized))
-    if not keep_blocked(proto):
+    try:
+        if not keep_blocked(proto):
+            return None
+    except Exception:  # an optional speed-up: a bug in it must not cost the voice
+        log.exception("moving %s into the blocked layout failed; not used", optimized.name)
         return None
     blocked = proto.SerializeToString()
     options = onnxruntime.SessionOptions()

@@ -99,3 +99,20 @@ def test_a_blocked_layout_that_changes_the_samples_is_not_cached(
     assert not [n for n in cached.graph.node if n.name.endswith("_narrate_blocked")]
     reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
+
+
+def test_a_failing_blocked_layout_pass_costs_only_its_speed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import voices.blocked_layout
+
+    def broken(model: onnx.ModelProto) -> int:
+        raise KeyError("a graph this pass was not written for")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(voices.blocked_layout, "keep_blocked", broken)
+    session = optimized_session(MODEL, _options())
+    assert "blocked layout failed" in caplog.text
+    assert cached_model_path(MODEL).is_file()
+    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
+    np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
