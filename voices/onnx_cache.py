@@ -1,11 +1,11 @@
 """Piper models with onnxruntime's graph optimizations applied once per machine, not per load.
 
 Before optimizing, the vocoder is rewritten to 2-D convolutions with its upsamplers in
-polyphase form (`voices.graph_rewrite`), which onnxruntime runs with faster kernels; after
-optimizing, the element-wise operations between those convolutions are moved into the
-blocked layout onnxruntime gives them (`voices.blocked_layout`). That last step is kept
-only if the model then still speaks the same samples, checked as the cache is built. The
-cache holds the result of all three.
+polyphase form, and every other convolution is lifted to 2-D (`voices.graph_rewrite`):
+onnxruntime runs those with faster kernels. After optimizing, the element-wise operations
+between the vocoder's convolutions are moved into the blocked layout onnxruntime gives
+them (`voices.blocked_layout`). That last step is kept only if the model then still speaks
+the same samples, checked as the cache is built. The cache holds the result of it all.
 
 Optimizing the graph is most of the time it takes to load a voice (≈0.4–0.7 s of ≈0.8 s
 here), and every CLI run and worker process loads one. The optimized graph may use this
@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SAME_SAMPLES_TOLERANCE: Final = 1e-4
-"""Largest sample difference (full scale 1.0) accepted from the blocked-layout step: a
-third of one step of 16-bit audio, far above float rounding, far below a wrong graph."""
+"""Largest sample difference (full scale 1.0) accepted from the blocked-layout step: about
+three steps of 16-bit audio; float rounding moves samples by ≈1e-6 here, a wrong graph by
+far more."""
 # Phoneme ids of a short utterance; with both noise scales at 0 a voice is deterministic.
 _CHECK_IDS: Final = (1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2)
 
