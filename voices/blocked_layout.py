@@ -79,7 +79,6 @@ class _Graph:
     constants: set[str]
     weight_dims: dict[str, list[int]]
     consumers: dict[str, list[onnx.NodeProto]] = field(default_factory=dict)
-    producer: dict[str, onnx.NodeProto] = field(default_factory=dict)
 
     @classmethod
     def of(cls, graph: onnx.GraphProto) -> _Graph:
@@ -92,8 +91,6 @@ class _Graph:
         for node in indexed.nodes:
             for name in node.input:
                 indexed.consumers.setdefault(name, []).append(node)
-            for name in node.output:
-                indexed.producer[name] = node
         return indexed
 
     def tensor_operands(self, node: onnx.NodeProto) -> list[str] | None:
