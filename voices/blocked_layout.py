@@ -29,6 +29,7 @@ memory. Everything else stays as onnxruntime left it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -215,9 +216,11 @@ def keep_blocked(model: onnx.ModelProto) -> int:
             node.input[position] = rename.get(name, name)
     graph = model.graph
     outputs = {output.name for output in graph.output}
+    # Unused plain twins go first, so a convolution's output counts only its real readers;
+    # folding a sum leaves nothing else unused.
     nodes = _sums_into_convolutions(_needed(nodes, outputs))
     del graph.node[:]
-    graph.node.extend(_needed(nodes, outputs))
+    graph.node.extend(nodes)
     return moved
 
 
@@ -230,10 +233,7 @@ def _sums_into_convolutions(nodes: list[onnx.NodeProto]) -> list[onnx.NodeProto]
     computed before the convolution runs (two same-shaped tensors: see `keep_blocked`).
     """
     position = {name: i for i, node in enumerate(nodes) for name in node.output}
-    uses: dict[str, int] = {}
-    for node in nodes:
-        for name in node.input:
-            uses[name] = uses.get(name, 0) + 1
+    uses = Counter(name for node in nodes for name in node.input)
     fused: set[int] = set()
     for node in nodes:
         if not (_is(node, "Add") and node.name.endswith(_BLOCKED)) or len(node.input) != 2:

@@ -22,6 +22,9 @@ convolution with s times the output channels computes all s phases at the input 
 (the same multiplications as before), and a reshape, a transpose and a crop interleave
 them into time. The convolutions around an upsampler can then all run in onnxruntime's
 blocked layout (see `voices.blocked_layout`).
+
+`convolutions_as_2d` lifts every other 1-D convolution (text encoder, duration predictor,
+flow) to 2-D on its own, with a height axis added before it and removed after.
 """
 
 from __future__ import annotations
