@@ -92,7 +92,7 @@ class BodyLimit:
 
 def create_app(settings: Settings, **state: Any) -> FastAPI:
     """The API for `settings`; `state` may supply ready-made `store`, `storage`, `queue`."""
-    from workers.tasks import create_celery
+    from workers.tasks import create_celery, open_producers
 
     app = FastAPI(
         title="Narrate",
@@ -109,6 +109,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     app.state.store = state.get("store") or JobStore.from_url(settings.resolved_database_url())
     app.state.storage = state.get("storage") or DirectoryStorage(settings.resolved_storage_dir())
     app.state.queue = state.get("queue") or create_celery(settings)
+    open_producers(app.state.queue)  # before the first burst of submits, not during it
     app.state.catalog = settings.voice_catalog()
     app.state.metrics = metrics.metrics_registry(settings, app.state.store)
     if not settings.api_key_list():

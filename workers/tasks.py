@@ -123,6 +123,10 @@ def create_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         broker_transport_options=transport,
         result_backend_transport_options=transport,
+        # Nothing reads task results (a job's state is in the store), but every send_task
+        # still builds an AsyncResult and so a backend: one per thread unless it is shared,
+        # which cost each of the API's pool threads a backend (and its metadata lookups).
+        result_backend_thread_safe=True,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         worker_concurrency=settings.worker_concurrency,
@@ -142,6 +146,26 @@ def create_celery(settings: Settings) -> Celery:
         load_piper_voice(ctx.catalog.get(settings.default_voice))
 
     return app
+
+
+def open_producers(app: Celery) -> None:
+    """Connect the producer pool and declare the job queue on each connection now, so a
+    burst of submits does not pay for them: on a cold pool each of the first submits
+    opened its own Redis connection and declared the queue. Best effort: with Redis
+    down this logs, and a submit answers 503 as it would anyway."""
+    queue = app.amqp.queues[app.conf.task_default_queue]
+    producers = []
+    try:
+        for _ in range(app.conf.broker_pool_limit or 1):
+            producer = app.producer_pool.acquire(block=False)
+            producers.append(producer)
+            producer.connection.ensure_connection(max_retries=0)
+            producer.maybe_declare(queue)
+    except Exception as exc:  # kombu raises several unrelated types when Redis is down
+        log.warning("could not connect to the queue yet (%s: %s)", type(exc).__name__, exc)
+    finally:
+        for producer in producers:
+            producer.release()
 
 
 def _register_tasks(app: Celery) -> None:

@@ -1,4 +1,8 @@
-"""Request dependencies as `Annotated` aliases: settings, store, storage, queue, auth."""
+"""Request dependencies as `Annotated` aliases: settings, store, storage, queue, auth.
+
+They are `async def` because none of them blocks: FastAPI runs a plain `def` dependency
+in its thread pool, one hop per dependency per request, and under load those hops (not
+the work) were most of a submit's latency."""
 
 from __future__ import annotations
 
@@ -16,23 +20,23 @@ from service.store import JobStore
 from voices.catalog import VoiceCatalog
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> JobStore:
+async def get_store(request: Request) -> JobStore:
     return request.app.state.store
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     return request.app.state.storage
 
 
-def get_queue(request: Request) -> Celery:
+async def get_queue(request: Request) -> Celery:
     return request.app.state.queue
 
 
-def get_catalog(request: Request) -> VoiceCatalog:
+async def get_catalog(request: Request) -> VoiceCatalog:
     return request.app.state.catalog
 
 
@@ -53,7 +57,7 @@ def key_matches(given: str, keys: list[str]) -> bool:
     return matched
 
 
-def require_api_key(
+async def require_api_key(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:

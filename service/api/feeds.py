@@ -21,7 +21,7 @@ MAX_ARTWORK_BYTES: Final = 1_000_000
 """Artwork uploads over this are refused with 413 (Apple's 3000 px JPEGs fit well under it)."""
 
 
-def get_feed_store(request: Request) -> FeedStore:
+async def get_feed_store(request: Request) -> FeedStore:
     return request.app.state.feeds
 
 

@@ -161,7 +161,12 @@ def submit_job(
     job, created = store.create(stored, digest, idempotency_key or None)
     if created:
         try:
-            queue.send_task(PREPARE_TASK, args=[job.id], queue=settings.queue_name)
+            # ignore_result: without it Celery subscribes this process to a result channel
+            # per job (a Redis round trip each, and a set that only grows); the job's
+            # outcome is in the store, never in a Celery result.
+            queue.send_task(
+                PREPARE_TASK, args=[job.id], queue=settings.queue_name, ignore_result=True
+            )
         except Exception as exc:  # kombu raises several unrelated types when Redis is down
             store.fail(job.id, "the job could not be queued; submit it again")
             raise QueueUnavailable(f"the queue is unreachable: {type(exc).__name__}") from exc
