@@ -149,18 +149,17 @@ def create_celery(settings: Settings) -> Celery:
 
 
 def open_producers(app: Celery) -> None:
-    """Connect the producer pool and declare the job queue on each connection now, so a
-    burst of submits does not pay for them: on a cold pool each of the first submits
-    opened its own Redis connection and declared the queue. Best effort: with Redis
-    down this logs, and a submit answers 503 as it would anyway."""
-    queue = app.amqp.queues[app.conf.task_default_queue]
+    """Connect the producer pool now, so a burst of submits does not: on a cold pool each
+    of the first submits opened its own Redis connection. Best effort: with Redis down
+    this logs, and a submit answers 503 as it would anyway."""
     producers = []
     try:
         for _ in range(app.conf.broker_pool_limit or 1):
             producer = app.producer_pool.acquire(block=False)
             producers.append(producer)
             producer.connection.ensure_connection(max_retries=0)
-            producer.maybe_declare(queue)
+            with producer.channel.conn_or_acquire() as client:
+                client.ping()  # opens the socket the channel's publishes use
     except Exception as exc:  # kombu raises several unrelated types when Redis is down
         log.warning("could not connect to the queue yet (%s: %s)", type(exc).__name__, exc)
     finally:
