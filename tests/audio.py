@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import math
+import subprocess
 from pathlib import Path
 
 import numpy as np
 
-from workers.ffmpeg import decode_to_pcm
+from workers.ffmpeg import ffmpeg_exe
+from workers.loudness import probe_stream
+
+
+def decode_to_pcm(path: Path, sample_rate: int | None = None) -> tuple[bytes, int, int]:
+    """Decode any file ffmpeg reads to interleaved 16-bit PCM: (bytes, rate, channels)."""
+    rate, channels = probe_stream(path)
+    args = ["-v", "error", "-i", str(path), "-f", "s16le", "-acodec", "pcm_s16le"]
+    if sample_rate:
+        args += ["-ar", str(sample_rate)]
+        rate = sample_rate
+    result = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", *args, "-"], capture_output=True, check=False
+    )
+    assert result.returncode == 0, f"ffmpeg could not decode {path}"
+    return result.stdout, rate, channels
 
 
 def decode_mono(path: Path) -> tuple[np.ndarray, int]:

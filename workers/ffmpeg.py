@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 from functools import lru_cache
-from pathlib import Path
 
 from workers.errors import EncodingError
 
@@ -43,20 +42,3 @@ def run_ffmpeg(args: list[str], what: str) -> str:
         tail = result.stderr.strip().splitlines()[-3:]
         raise EncodingError(f"ffmpeg failed while {what}: {' | '.join(tail)}")
     return result.stderr
-
-
-def decode_to_pcm(path: Path, sample_rate: int | None = None) -> tuple[bytes, int, int]:
-    """Decode any file ffmpeg reads to interleaved 16-bit PCM: (bytes, rate, channels)."""
-    from workers.loudness import probe_stream
-
-    rate, channels = probe_stream(path)
-    args = ["-v", "error", "-i", str(path), "-f", "s16le", "-acodec", "pcm_s16le"]
-    if sample_rate:
-        args += ["-ar", str(sample_rate)]
-        rate = sample_rate
-    result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", *args, "-"], capture_output=True
-    )
-    if result.returncode != 0:
-        raise EncodingError(f"ffmpeg could not decode {path}")
-    return result.stdout, rate, channels

@@ -121,10 +121,6 @@ _STREAM = re.compile(r"Audio: .*?, (?P<rate>\d+) Hz, (?P<layout>mono|stereo|\d+ 
 
 def probe_stream(path: Path) -> tuple[int, int]:
     """(sample rate, channels) of a file's first audio stream, read from ffmpeg (no ffprobe)."""
-    import subprocess
-
-    from workers.ffmpeg import ffmpeg_exe
-
     log = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
         capture_output=True,

@@ -20,9 +20,9 @@ import pytest
 
 from service.embedded_redis import EmbeddedRedis, free_port
 from service.webhooks import SIGNATURE_HEADER, verify
+from tests.audio import decode_to_pcm
 from tests.service.conftest import WEBHOOK_SECRET
 from tests.utils.services import SHORT_ARTICLE, Stack, wait_for
-from workers.ffmpeg import decode_to_pcm
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.audio import decode_to_pcm
 from tests.utils.services import SHORT_ARTICLE, Stack
-from workers.ffmpeg import decode_to_pcm
 from workers.loudness import measure_file
 from workers.master import TARGET_LUFS_MONO
 

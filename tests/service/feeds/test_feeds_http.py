@@ -15,6 +15,7 @@ from mutagen.mp3 import MP3
 
 from service.feeds.chapters import read_id3_chapters
 from service.feeds.rss import podcast_guid
+from tests.audio import decode_to_pcm
 from tests.service.feeds.conftest import HEADINGS, LiveService
 from tests.service.feeds.parsers import (
     parse_with_feedparser,
@@ -22,7 +23,6 @@ from tests.service.feeds.parsers import (
     parse_with_podcastparser,
 )
 from tests.service.feeds.test_rules import png
-from workers.ffmpeg import decode_to_pcm
 
 pytestmark = pytest.mark.slow
 
