@@ -7,21 +7,19 @@ import datetime
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NoReturn, TextIO
 
-from workers.errors import InputError, NarrateError, OutputError
+from workers.errors import EXIT_FAILURE, EXIT_INPUT, InputError, NarrateError, OutputError
 
 if TYPE_CHECKING:
     from workers.pool import SynthesisPool
 
-EXIT_USAGE: Final = 2
-"""Bad input of any kind: one line on stderr, no output file."""
-EXIT_FAILURE: Final = 1
-"""Narrate itself failed (synthesis or encoding)."""
-
 _FORMATS: Final = ("mp3", "ogg", "wav", "m4a")
+MESSAGE_CHARS: Final = 300
+"""An error line is cut here: messages may quote the input."""
 
 
 class Terminated(BaseException):
@@ -275,6 +273,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="narrate", description=__doc__)
+    parser.add_argument(
+        "--debug", action="store_true", help="print the traceback of an internal error"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add_text_options(p: argparse.ArgumentParser) -> None:
@@ -338,14 +339,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    print(f"narrate: error: {message}", file=sys.stderr)
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    print(f"narrate: error: {one_line(message)}", file=sys.stderr)
     raise SystemExit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from workers.errors import EncodingError, SynthesisError
+def one_line(message: str, limit: int = MESSAGE_CHARS) -> str:
+    """`message` on one line of at most `limit` characters (an error may quote input)."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Errors end it with one line on stderr: the caller's input (exit 2)
+    or Narrate's own failure (exit 1); `--debug` adds the traceback of an unexpected one."""
     args = build_parser().parse_args(argv)
     if getattr(args, "format", None) is None and getattr(args, "output", None):
         suffix = Path(args.output).suffix.lstrip(".").lower()
@@ -353,14 +360,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             fail(f"cannot tell the format from {args.output!r}; use --format {'|'.join(_FORMATS)}")
     try:
         return int(args.func(args))
-    except (SynthesisError, EncodingError) as exc:
-        fail(str(exc), EXIT_FAILURE)
-    except (NarrateError, ValueError) as exc:
-        fail(str(exc))
+    except NarrateError as exc:
+        fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except Terminated:
         fail("terminated", 143)
+    except Exception as exc:  # a bug or an environment fault nobody foresaw
+        if args.debug:
+            traceback.print_exc()
+        hint = "" if args.debug else " (run with --debug for the traceback)"
+        fail(f"internal error: {type(exc).__name__}: {exc}{hint}", EXIT_FAILURE)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,33 @@ from typing import Any, Final, TextIO
 
 import httpx
 
-from workers.errors import NarrateError
+from workers.errors import (
+    Conflict,
+    InputError,
+    JobFailed,
+    NarrateError,
+    NotFound,
+    QueueUnavailable,
+    Unauthorized,
+)
 
 POLL_INTERVAL_S: Final = 1.0
 TIMEOUT_S: Final = 30.0
 
+_ANSWERS: Final[dict[int, type[NarrateError]]] = {
+    401: Unauthorized,
+    404: NotFound,
+    409: Conflict,
+    413: InputError,
+    422: InputError,
+}
+"""The server's error answers as Narrate's own errors, so `narrate submit` exits as
+`narrate convert` would (2 for the caller's input, 1 for a server-side failure)."""
 
-class ClientError(NarrateError):
-    """The server refused the request or the job failed."""
+
+def answer_error(status: int, message: str) -> NarrateError:
+    cls = _ANSWERS.get(status) or (QueueUnavailable if status >= 500 else NarrateError)
+    return cls(f"server answered {status}: {message}")
 
 
 class NarrateClient:
@@ -30,7 +49,7 @@ class NarrateClient:
                 message = response.json().get("message", response.text)
             except ValueError:
                 message = response.text
-            raise ClientError(f"server answered {response.status_code}: {message}")
+            raise answer_error(response.status_code, message)
         return response
 
     def submit(self, article: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
@@ -82,7 +101,7 @@ def submit_article(
             return 0
         job = client.wait(accepted["id"], sys.stderr)
         if job["status"] != "done":
-            raise ClientError(f"job {job['id']} {job['status']}: {job.get('error')}")
+            raise JobFailed(f"job {job['id']} {job['status']}: {job.get('error')}")
         audio = job["audio"]
         target = out or Path(f"{job['id']}.{audio['format']}")
         size = client.download(job["id"], target)

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from service.errors import IdempotencyConflict, JobNotFound
+from workers.errors import IdempotencyConflict, JobNotFound
 from workers.text.segment import Break, Chunk, Sentence
 
 SQLITE_BUSY_TIMEOUT_S: Final = 30

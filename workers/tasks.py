@@ -27,14 +27,13 @@ from celery.signals import worker_process_init
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
-from service.errors import JobNotFound
 from service.feeds.episodes import add_chapters_to_mp3, publish_finished_job
 from service.settings import Settings
 from service.storage import DirectoryStorage, Storage
 from service.store import JobStatus, JobStore
 from voices.catalog import Voice, VoiceCatalog, load_piper_voice
 from workers.cache import NO_LEXICON, chunk_audio_key, chunk_cache_key
-from workers.errors import NarrateError
+from workers.errors import JobNotFound, NarrateError
 from workers.master import AudioFormat, Tags, master_program
 from workers.pipeline import ConvertOptions, stitch_program
 from workers.synthesis import ChunkAudio, SynthesisSettings, synthesize_chunk

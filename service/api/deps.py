@@ -13,11 +13,11 @@ from celery import Celery
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from service.errors import Unauthorized
 from service.settings import Settings
 from service.storage import Storage
 from service.store import JobStore
 from voices.catalog import VoiceCatalog
+from workers.errors import Unauthorized
 
 
 async def get_settings(request: Request) -> Settings:

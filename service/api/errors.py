@@ -3,55 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Final
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import (
-    IdempotencyConflict,
-    JobNotFound,
-    NotReady,
-    QueueUnavailable,
-    RangeNotSatisfiable,
-    Unauthorized,
-)
-from service.feeds.errors import EpisodeNotFound, FeedExists, FeedNotFound
-from workers.errors import (
-    InputError,
-    InputTooLarge,
-    LexiconError,
-    NarrateError,
-    VoiceNotFound,
-)
+from workers.errors import NarrateError, QuotaExceeded, RangeNotSatisfiable, Unauthorized
 
 log = logging.getLogger(__name__)
 
-STATUS: Final[list[tuple[type[NarrateError], int, str | None]]] = [
-    # (error, HTTP status, field it is about); the first match wins, so subclasses first.
-    (InputTooLarge, 413, "text"),
-    (LexiconError, 422, "lexicon"),
-    (InputError, 422, None),
-    (VoiceNotFound, 422, "voice"),
-    (JobNotFound, 404, None),
-    (FeedNotFound, 404, "feed"),
-    (EpisodeNotFound, 404, None),
-    (FeedExists, 409, "slug"),
-    (NotReady, 409, None),
-    (IdempotencyConflict, 409, None),
-    (Unauthorized, 401, None),
-    (RangeNotSatisfiable, 416, None),
-    (QueueUnavailable, 503, None),
-]
-
-
 def status_for(exc: NarrateError) -> tuple[int, str | None]:
-    for cls, status, field in STATUS:
-        if isinstance(exc, cls):
-            return status, getattr(exc, "field", None) or field
-    return 500, None
+    """(HTTP status, field): both are the error's own (`workers.errors` draws the mapping)."""
+    return exc.http_status, exc.field
 
 
 def _error_type(exc: Exception) -> str:
@@ -67,6 +32,8 @@ async def narrate_error(request: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, RangeNotSatisfiable):
         headers["Content-Range"] = f"bytes */{exc.size}"
+    if isinstance(exc, QuotaExceeded):
+        headers["Retry-After"] = str(exc.retry_after)
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
     body = {"type": _error_type(exc), "message": str(exc), "field": field}

@@ -24,10 +24,9 @@ from service.api.schemas import (
     Progress,
     WebhookState,
 )
-from service.errors import NotReady, QueueUnavailable
 from service.storage import Storage
 from service.store import Job, JobStatus
-from workers.errors import InputTooLarge
+from workers.errors import InputTooLarge, NotReady, QueueUnavailable
 from workers.tasks import job_prefix, job_timings_key, job_vtt_key
 from workers.text.lexicon import request_lexicon
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from service.errors import RangeNotSatisfiable
+from workers.errors import RangeNotSatisfiable
 
 _SINGLE: Final = re.compile(r"^bytes=(\d*)-(\d*)$")
 

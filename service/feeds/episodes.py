@@ -7,12 +7,11 @@ import logging
 from pathlib import Path
 from typing import Any, Final
 
-from service.errors import NotReady
-from service.feeds.chapters import Chapter, chapters_from_timings, write_id3_chapters
-from service.feeds.errors import FeedNotFound
 from service.feeds.store import EpisodeRecord, FeedStore
 from service.storage import Storage
 from service.store import Job, JobStatus, JobStore
+from workers.chapters import Chapter, chapters_from_timings, write_id3_chapters
+from workers.errors import FeedNotFound, NotReady
 from workers.master import AI_NOTICE, AudioFormat
 from workers.stitch import SentenceTiming
 

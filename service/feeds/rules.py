@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-from service.feeds.errors import ImageTooLarge, InvalidFeedField, InvalidImage
+from workers.errors import ImageTooLarge, InvalidFeedField, InvalidImage
 
 SLUG_RE: Final = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 LANGUAGE_RE: Final = re.compile(r"^([a-zA-Z]{2})((?:-[a-zA-Z0-9]{2,8})*)$")

@@ -15,8 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from service.feeds.errors import EpisodeNotFound, FeedExists, FeedNotFound, UnknownFeed
 from service.store import Base
+from workers.errors import EpisodeNotFound, FeedExists, FeedNotFound, UnknownFeed
 
 TOKEN_BYTES: Final = 18
 """Private feed tokens: 144 random bits, URL-safe."""

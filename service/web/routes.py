@@ -19,12 +19,12 @@ from service.api.deps import SettingsDep, StorageDep, StoreDep
 from service.api.feeds import FeedStoreDep
 from service.api.jobs import audio_response
 from service.feeds import publish
-from service.feeds.chapters import chapters_from_timings, render_chapters_json
 from service.feeds.episodes import timings_of
-from service.feeds.errors import EpisodeNotFound, FeedNotFound
 from service.feeds.rss import RSS_MIME
 from service.feeds.store import EpisodeRecord, Feed, FeedStore
 from service.web.http import conditional_response, public_base_url
+from workers.chapters import chapters_from_timings, render_chapters_json
+from workers.errors import EpisodeNotFound, FeedNotFound
 from workers.timings import render_vtt
 
 WEB_DIR: Final = Path(__file__).parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.api.ranges import parse_range
-from service.errors import RangeNotSatisfiable
+from workers.errors import RangeNotSatisfiable
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from mutagen.mp3 import MP3
 
-from service.feeds.chapters import (
+from workers.chapters import (
     Chapter,
     chapters_from_timings,
     read_id3_chapters,

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from mutagen.mp3 import MP3
 
-from service.feeds.chapters import read_id3_chapters
 from service.feeds.rss import podcast_guid
 from tests.audio import decode_to_pcm
 from tests.service.feeds.conftest import HEADINGS, LiveService
@@ -23,6 +22,7 @@ from tests.service.feeds.parsers import (
     parse_with_podcastparser,
 )
 from tests.service.feeds.test_rules import png
+from workers.chapters import read_id3_chapters
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,6 @@ import zlib
 
 import pytest
 
-from service.feeds.errors import ImageTooLarge, InvalidFeedField, InvalidImage
 from service.feeds.rules import (
     check_artwork,
     check_category,
@@ -16,6 +15,7 @@ from service.feeds.rules import (
     check_slug,
     check_url,
 )
+from workers.errors import ImageTooLarge, InvalidFeedField, InvalidImage
 
 
 def png(width: int, height: int) -> bytes:
