@@ -48,7 +48,9 @@ def run_api(settings: Settings, host: str, port: int) -> None:
 
     from service.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Forwarded headers are judged by `public_base_url` against `forwarded_allow_ips`, which
+    # needs the direct peer: uvicorn's own proxy handling would replace it with the client.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def run_all(settings: Settings, host: str, port: int) -> None:

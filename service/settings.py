@@ -82,6 +82,21 @@ class Settings(BaseSettings):
     """First retry delay; it doubles with every attempt."""
 
     webhook_timeout_s: float = Field(default=10.0, gt=0)
+    """Total time for one webhook call (connect, send, the whole answer), not per read."""
+
+    allow_private_urls: bool = False
+    """Let outbound requests (webhooks, fetching) reach loopback, private and link-local
+    addresses: for intranets and tests. Off: only public addresses are called."""
+
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices(
+            "forwarded_allow_ips", "NARRATE_FORWARDED_ALLOW_IPS", "FORWARDED_ALLOW_IPS"
+        ),
+    )
+    """Peers whose `X-Forwarded-Proto/-Host/-Prefix` are trusted (uvicorn's
+    `--forwarded-allow-ips`): comma-separated addresses or CIDR networks, `*` for any.
+    Only used when `public_base_url` is unset."""
 
     worker_niceness: int = Field(default=10, ge=0, le=19)
     """Synthesis runs at this `nice` level, so the API (and a person's shell) on the same

@@ -103,7 +103,7 @@ def create_feed(
     body: FeedIn, request: Request, response: Response, settings: SettingsDep, feeds: FeedStoreDep
 ) -> FeedOut:
     slug = rules.check_slug(body.slug)
-    base = public_base_url(request, settings.public_base_url)
+    base = public_base_url(request, settings)
     values = checked_fields(body.model_dump(exclude={"slug"}))
     # podcast:guid is fixed now, from the URL the feed is born at: moving it keeps the guid.
     guid = podcast_guid(f"{base}/feeds/{slug}.xml")
@@ -114,7 +114,7 @@ def create_feed(
 
 @router.get("/{slug}", response_model=FeedOut)
 def get_feed(slug: str, request: Request, settings: SettingsDep, feeds: FeedStoreDep) -> FeedOut:
-    base = public_base_url(request, settings.public_base_url)
+    base = public_base_url(request, settings)
     return feed_out(base, feeds.get(slug), feeds.episodes(slug))
 
 
@@ -124,7 +124,7 @@ def patch_feed(
 ) -> FeedOut:
     feeds.get(slug)
     feed = feeds.update(slug, **checked_fields(body.model_dump(exclude_unset=True)))
-    base = public_base_url(request, settings.public_base_url)
+    base = public_base_url(request, settings)
     return feed_out(base, feed, feeds.episodes(slug))
 
 
@@ -159,7 +159,7 @@ async def put_feed_image(
     feed = feeds.update(
         slug, image_key=artwork_key(slug, art.extension), image_mime=art.mime, image_url=None
     )
-    base = public_base_url(request, settings.public_base_url)
+    base = public_base_url(request, settings)
     return feed_out(base, feed, feeds.episodes(slug))
 
 
@@ -176,7 +176,7 @@ def add_episode(
     episode = add_job_to_feed(
         feeds, store, storage, slug, body.job_id, body.title, body.description
     )
-    return episode_out(public_base_url(request, settings.public_base_url), episode)
+    return episode_out(public_base_url(request, settings), episode)
 
 
 @router.delete("/{slug}/episodes/{episode_id}", status_code=204)

@@ -26,6 +26,7 @@ from service.api.schemas import (
 )
 from service.storage import Storage
 from service.store import Job, JobStatus
+from service.web.http import public_base_url
 from workers.errors import InputTooLarge, NotReady, QueueUnavailable
 from workers.tasks import job_prefix, job_timings_key, job_vtt_key
 from workers.text.lexicon import request_lexicon
@@ -41,10 +42,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Missing or wrong API key."},
     404: {"model": ErrorOut, "description": "No such job."},
 }
-
-
-def _base(request: Request, settings: SettingsDep) -> str:
-    return (settings.public_base_url or str(request.base_url)).rstrip("/")
 
 
 def _links(base: str, job: Job) -> Links:
@@ -169,7 +166,7 @@ def submit_job(
         except Exception as exc:  # kombu raises several unrelated types when Redis is down
             store.fail(job.id, "the job could not be queued; submit it again")
             raise QueueUnavailable(f"the queue is unreachable: {type(exc).__name__}") from exc
-    base = _base(request, settings)
+    base = public_base_url(request, settings)
     response.headers["Location"] = f"{base}/v1/jobs/{job.id}"
     if idempotency_key:
         response.headers["Idempotency-Key"] = idempotency_key
@@ -179,7 +176,7 @@ def submit_job(
 @router.get("/{job_id}", response_model=JobOut, summary="A job's status", responses=_ERRORS)
 def get_job(job_id: str, request: Request, settings: SettingsDep, store: StoreDep) -> JobOut:
     """Status, progress (chunks done of total, percent, ETA) and, when done, the audio."""
-    return job_out(store.get(job_id), _base(request, settings))
+    return job_out(store.get(job_id), public_base_url(request, settings))
 
 
 def _audio_headers(job: Job) -> tuple[dict[str, str], str]:
@@ -312,7 +309,7 @@ def delete_job(
     finished one (done, failed, cancelled) is deleted with its files (204)."""
     job = store.get(job_id)
     if not job.status.finished and store.cancel(job_id):
-        out = job_out(store.get(job_id), _base(request, settings))
+        out = job_out(store.get(job_id), public_base_url(request, settings))
         return Response(out.model_dump_json(), status_code=202, media_type="application/json")
     store.delete(job_id)
     storage.delete_prefix(job_prefix(job_id))

@@ -3,25 +3,74 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import re
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Final
 
 from fastapi import Request, Response
+from starlette.datastructures import Headers
+
+from service.settings import Settings
+
+_HOST: Final = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+"""A host[:port] fit to put in a URL; anything else in a header is ignored."""
+_PREFIX: Final = re.compile(r"(/[A-Za-z0-9._~\-]+)*")
 
 
-def public_base_url(request: Request, configured: str | None) -> str:
-    """The configured public base URL; else the one the client used, as a proxy reports it
-    (`X-Forwarded-Proto` / `X-Forwarded-Host`, first hop), else the request's own."""
-    if configured:
-        return configured.rstrip("/")
+def _peer_is_trusted(peer: str | None, allowed: str) -> bool:
+    """Whether `peer` (the direct client address) is one of the comma-separated addresses or
+    CIDR networks in `allowed` (`*`: any), as uvicorn's `--forwarded-allow-ips` reads it."""
+    entries = [entry.strip() for entry in allowed.split(",") if entry.strip()]
+    if "*" in entries:
+        return True
+    if not peer:
+        return False
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return peer in entries  # a unix socket path or a test client's name
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    for entry in entries:
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _first_hop(headers: Headers, name: str) -> str:
+    return headers.get(name, "").split(",")[0].strip()
+
+
+def public_base_url(request: Request, settings: Settings) -> str:
+    """The base of every absolute URL Narrate hands out (API links, feeds, pages).
+
+    `settings.public_base_url` when set. Else the one the client used: as a proxy reports it
+    (`X-Forwarded-Proto` / `-Host` / `-Prefix`, first hop) only when the direct peer is in
+    `settings.forwarded_allow_ips` (anyone else could point enclosure URLs at their own
+    host, and feeds are cached publicly); otherwise the request's own `Host`.
+    """
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/")
     headers = request.headers
-    proto = headers.get("x-forwarded-proto", "").split(",")[0].strip() or request.url.scheme
-    host = (
-        headers.get("x-forwarded-host", "").split(",")[0].strip()
-        or headers.get("host")
-        or request.url.netloc
-    )
-    prefix = headers.get("x-forwarded-prefix", "").split(",")[0].strip().rstrip("/")
+    peer = request.client.host if request.client else None
+    proto = host = prefix = ""
+    if _peer_is_trusted(peer, settings.forwarded_allow_ips):
+        proto = _first_hop(headers, "x-forwarded-proto").lower()
+        host = _first_hop(headers, "x-forwarded-host")
+        prefix = _first_hop(headers, "x-forwarded-prefix").rstrip("/")
+    if proto not in ("http", "https"):
+        proto = request.url.scheme
+    if not _HOST.fullmatch(host):
+        host = headers.get("host", "")
+    if not _HOST.fullmatch(host):
+        host = request.url.netloc
+    if not _PREFIX.fullmatch(prefix):
+        prefix = ""
     return f"{proto}://{host}{prefix}"
 
 

@@ -94,7 +94,7 @@ def feed_xml(
     """RSS 2.0 with ETag/Last-Modified; 304 for a matching conditional request."""
     feed = _feed_for(feeds, slug, token)
     episodes = feeds.episodes(slug)
-    base = public_base_url(request, settings.public_base_url)
+    base = public_base_url(request, settings)
     body = publish.build_feed_document(feed, episodes, base)
     return conditional_response(
         request,
@@ -122,7 +122,7 @@ def feed_page(
     token: Annotated[str | None, Query(max_length=128)] = None,
 ) -> HTMLResponse:
     feed = _feed_for(feeds, slug, token)
-    base = public_base_url(request, settings.public_base_url)
+    base = public_base_url(request, settings)
     art = publish.artwork_url(base, feed)
     episodes = feeds.episodes(slug)
     return _page(
