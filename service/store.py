@@ -430,3 +430,19 @@ class JobStore:
                 audio += float((result or {}).get("duration", 0.0))
                 spent += seconds
         return audio, spent
+
+    # --- the chunk cache ------------------------------------------------------------------
+
+    def cache_keys_in_use(self) -> set[str]:
+        """Cache keys of every chunk of a queued or running job, done or not: their audio
+        is still to be read (by `finish`), so the cache must keep it."""
+        unfinished = [JobStatus.QUEUED.value, JobStatus.RUNNING.value]
+        with self._session() as session:
+            return set(
+                session.scalars(
+                    select(ChunkRow.cache_key)
+                    .distinct()
+                    .join(JobRow, JobRow.id == ChunkRow.job_id)
+                    .where(JobRow.status.in_(unfinished))
+                )
+            )
