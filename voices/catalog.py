@@ -10,17 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from voices.onnx_cache import optimized_session
+from voices.onnx_cache import ONNX_THREADS, optimized_session
 from workers.errors import InputError, VoiceNotFound
 
 if TYPE_CHECKING:
     from piper import PiperVoice
 
 DEFAULT_VOICE_ID: Final = "en_US-joe-medium"
-
-ONNX_THREADS: Final = 1
-"""onnxruntime intra-op threads per process: one process per core at 1 thread each
-was measured the most CPU-efficient on 2 cores (see DESIGN.md)."""
 
 
 @dataclass(frozen=True)

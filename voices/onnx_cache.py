@@ -4,8 +4,15 @@ Before optimizing, the vocoder is rewritten to 2-D convolutions with its upsampl
 polyphase form, and every other convolution is lifted to 2-D (`voices.graph_rewrite`):
 onnxruntime runs those with faster kernels. After optimizing, the element-wise operations
 between the vocoder's convolutions are moved into the blocked layout onnxruntime gives
-them (`voices.blocked_layout`). That last step is kept only if the model then still speaks
-the same samples, checked as the cache is built. The cache holds the result of it all.
+them (`voices.blocked_layout`). The cache holds the result of it all.
+
+The final model is checked against the published one as the cache is built: both speak a
+fixed short utterance with the noise turned off (so deterministically), the final model
+loaded as the cache is loaded, the published one without any graph optimization, and no
+sample may differ by more than `SAME_SAMPLES_TOLERANCE`. When it does, the steps are
+dropped from the last one back — the blocked layout, then the graph rewrite (leaving
+onnxruntime's own optimizations), then those too, caching the model as published — with
+a warning for each, and the first form that passes is cached.
 
 Optimizing the graph is most of the time it takes to load a voice (≈0.4–0.7 s of ≈0.8 s
 here), and every CLI run and worker process loads one. The optimized graph may use this
@@ -20,6 +27,7 @@ import hashlib
 import logging
 import os
 import platform
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -29,15 +37,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+ONNX_THREADS: Final = 1
+"""onnxruntime intra-op threads per process: one process per core at 1 thread each
+was measured the most CPU-efficient on 2 cores (see DESIGN.md)."""
+
 SAME_SAMPLES_TOLERANCE: Final = 1e-4
-"""Largest sample difference (full scale 1.0) accepted from the blocked-layout step: about
-three steps of 16-bit audio; float rounding moves samples by ≈1e-6 here, a wrong graph by
+"""Largest sample difference (full scale 1.0) accepted between the cached model and the
+published one on the check utterance: about three steps of 16-bit audio. The rewrites and
+onnxruntime's own fusions move samples by ≈6e-6 here (float rounding); a wrong graph, by
 far more."""
 # Phoneme ids of a short utterance; with both noise scales at 0 a voice is deterministic.
 _CHECK_IDS: Final = (1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2)
 
 ORT_LOG_ERRORS_ONLY: Final = 3
-REWRITE_VERSION: Final = "dec2d-polyphase-blocked-lifted-2"
+_PROVIDERS: Final = ["CPUExecutionProvider"]
+REWRITE_VERSION: Final = "dec2d-polyphase-blocked-lifted-3"
 """Part of the cache key: changing the rewrite makes every machine build a new cache."""
 
 
@@ -95,21 +109,15 @@ def _rejections() -> tuple[type[Exception], ...]:
     )
 
 
-def _session(
-    model: Path, options: onnxruntime.SessionOptions, providers: list[str]
-) -> onnxruntime.InferenceSession:
-    """A session of the rewritten model, or of the published one if onnxruntime rejects
-    the rewrite (slower, the same samples; logged, since it should not happen)."""
+def _options(optimize: bool) -> onnxruntime.SessionOptions:
     import onnxruntime
 
-    try:
-        return onnxruntime.InferenceSession(
-            rewritten_model(model), sess_options=options, providers=providers
-        )
-    except _rejections() as exc:
-        log.warning("onnxruntime rejected the rewritten %s (%s); using it as published",
-                    model.name, exc)  # fmt: skip
-        return onnxruntime.InferenceSession(str(model), sess_options=options, providers=providers)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = ONNX_THREADS
+    options.log_severity_level = ORT_LOG_ERRORS_ONLY  # it warns that saved files are CPU-specific
+    if not optimize:
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return options
 
 
 def check_utterance(session: onnxruntime.InferenceSession) -> np.ndarray:
@@ -127,57 +135,99 @@ def check_utterance(session: onnxruntime.InferenceSession) -> np.ndarray:
     return np.asarray(session.run(None, feeds)[0])
 
 
-def _blocked(
-    optimized: Path, reference: onnxruntime.InferenceSession, providers: list[str]
-) -> bytes | None:
-    """The optimized model with its element-wise chains in the blocked layout, if that
-    moved anything and the result speaks the reference's samples; else None."""
-    import numpy as np
-    import onnx
+def _optimized(source: bytes | Path, partial: Path, providers: list[str]) -> bytes:
+    """`source` with onnxruntime's graph optimizations for this machine, as it saves them."""
     import onnxruntime
+
+    options = _options(optimize=True)
+    options.optimized_model_filepath = str(partial)
+    model = source if isinstance(source, bytes) else str(source)
+    onnxruntime.InferenceSession(model, sess_options=options, providers=providers)
+    return partial.read_bytes()
+
+
+def _with_blocked_layout(optimized: bytes, name: str) -> bytes | None:
+    """The optimized model with its element-wise chains in the blocked layout, if that
+    moved anything; else None."""
+    import onnx
 
     from voices.blocked_layout import keep_blocked
 
-    proto = onnx.load(str(optimized))
+    proto = onnx.load_from_string(optimized)
     try:
         if not keep_blocked(proto):
             return None
     except Exception:  # an optional speed-up: a bug in it must not cost the voice
-        log.exception("moving %s into the blocked layout failed; not used", optimized.name)
+        log.exception("moving %s into the blocked layout failed; not used", name)
         return None
-    blocked = proto.SerializeToString()
-    options = onnxruntime.SessionOptions()
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    options.log_severity_level = ORT_LOG_ERRORS_ONLY
+    return proto.SerializeToString()
+
+
+def _candidates(model: Path, partial: Path, providers: list[str]) -> Iterator[tuple[str, bytes]]:
+    """The optimized forms of `model`, fastest first, each made only when the one before
+    it was not kept: (the step it is the last of, the model file's bytes)."""
+    rewritten: bytes | None = None
     try:
-        candidate = onnxruntime.InferenceSession(blocked, sess_options=options, providers=providers)
-        mine, theirs = check_utterance(candidate), check_utterance(reference)
+        rewritten = _optimized(rewritten_model(model), partial, providers)
     except _rejections() as exc:
-        log.warning("onnxruntime rejected the blocked layout of %s (%s)", optimized.name, exc)
-        return None
-    if mine.shape != theirs.shape or np.abs(mine - theirs).max() > SAME_SAMPLES_TOLERANCE:
-        log.warning("the blocked layout of %s changed its samples; not used", optimized.name)
-        return None
-    return blocked
+        log.warning("onnxruntime rejected the rewritten %s (%s); optimizing it as published",
+                    model.name, exc)  # fmt: skip
+    if rewritten is not None:
+        blocked = _with_blocked_layout(rewritten, model.name)
+        if blocked is not None:
+            yield "the blocked layout", blocked
+        yield "the graph rewrite", rewritten
+    yield "onnxruntime's graph optimizations", _optimized(model, partial, providers)
 
 
-def _build_cache(model: Path, cached: Path, providers: list[str]) -> None:
-    """Optimize `model` for this machine into `cached` (atomically)."""
+def _speaks_like(candidate: bytes, expected: np.ndarray, step: str, name: str) -> bool:
+    """Whether `candidate`, loaded as the cache is loaded, speaks `expected` (the published
+    model's check utterance) to within `SAME_SAMPLES_TOLERANCE`; a warning if not."""
+    import numpy as np
     import onnxruntime
 
-    from voices.catalog import ONNX_THREADS
+    try:
+        session = onnxruntime.InferenceSession(
+            candidate, sess_options=_options(optimize=False), providers=_PROVIDERS
+        )
+        samples = check_utterance(session)
+    except _rejections() as exc:
+        log.warning("onnxruntime rejected %s of %s (%s); not used", step, name, exc)
+        return False
+    if samples.shape != expected.shape:
+        log.warning("%s of %s changed its samples (length %s, published %s); not used",
+                    step, name, samples.shape, expected.shape)  # fmt: skip
+        return False
+    difference = float(np.abs(samples - expected).max())
+    if difference > SAME_SAMPLES_TOLERANCE:
+        log.warning("%s of %s changed its samples (by up to %.1e, tolerance %.0e); not used",
+                    step, name, difference, SAME_SAMPLES_TOLERANCE)  # fmt: skip
+        return False
+    return True
+
+
+def _build_cache(model: Path, cached: Path) -> None:
+    """Optimize `model` for this machine into `cached` (atomically): the fastest form that
+    speaks the published model's samples, else the published model itself."""
+    import onnxruntime
 
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_name(f".{cached.name}.{os.getpid()}.part")
     try:
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = ONNX_THREADS
-        options.optimized_model_filepath = str(partial)
-        options.log_severity_level = ORT_LOG_ERRORS_ONLY  # it warns that the file is CPU-specific
-        reference = _session(model, options, providers)
-        blocked = _blocked(partial, reference, providers)
-        if blocked is not None:
-            partial.write_bytes(blocked)
+        published = onnxruntime.InferenceSession(
+            str(model), sess_options=_options(optimize=False), providers=_PROVIDERS
+        )
+        expected = check_utterance(published)
+        chosen = None
+        for step, candidate in _candidates(model, partial, _PROVIDERS):
+            if _speaks_like(candidate, expected, step, model.name):
+                chosen = candidate
+                break
+        if chosen is None:
+            log.warning("no optimized form of %s speaks its samples; caching it as published",
+                        model.name)  # fmt: skip
+            chosen = model.read_bytes()
+        partial.write_bytes(chosen)
         partial.replace(cached)  # atomic: a concurrent loader sees all of it or nothing
     finally:
         with contextlib.suppress(OSError):
@@ -190,13 +240,12 @@ def optimized_session(
     """An inference session for `model`, from the optimized cache (built if missing)."""
     import onnxruntime
 
-    cached = cached_model_path(model)
-    providers = ["CPUExecutionProvider"]
-    if not cached.is_file():
-        try:
-            _build_cache(model, cached, providers)
-        except OSError:
-            # A read-only home is no reason to fail: load without the cache.
-            return _session(model, options, providers)
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-    return onnxruntime.InferenceSession(str(cached), sess_options=options, providers=providers)
+    path = cached_model_path(model)
+    try:
+        if not path.is_file():
+            _build_cache(model, path)
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    except OSError:
+        # A read-only home is no reason to fail: the published model, optimized as it loads.
+        path = model
+    return onnxruntime.InferenceSession(str(path), sess_options=options, providers=_PROVIDERS)

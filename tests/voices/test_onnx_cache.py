@@ -8,13 +8,28 @@ import numpy as np
 import onnx
 import onnxruntime
 import pytest
+from onnx import numpy_helper
 
 from tests.utils.piper_model import MODEL, deterministic_audio
-from voices.onnx_cache import cached_model_path, optimized_session
+from voices.onnx_cache import SAME_SAMPLES_TOLERANCE, cached_model_path, optimized_session
 
 
 def _audio(session: onnxruntime.InferenceSession) -> np.ndarray:
     return deterministic_audio(session).squeeze()
+
+
+def _published_audio() -> np.ndarray:
+    return _audio(onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"]))
+
+
+def _one_convolution_scaled(model: onnx.ModelProto) -> None:
+    """A subtly wrong graph: the first convolution's weights 1% larger (the samples move
+    by ≈0.06 here), in place."""
+    initializers = {init.name: init for init in model.graph.initializer}
+    conv = next(n for n in model.graph.node if n.op_type == "Conv" and n.input[1] in initializers)
+    weight = initializers[conv.input[1]]
+    scaled = numpy_helper.to_array(weight) * np.float32(1.01)
+    weight.CopyFrom(numpy_helper.from_array(scaled, weight.name))
 
 
 def _options() -> onnxruntime.SessionOptions:
@@ -116,3 +131,49 @@ def test_a_failing_blocked_layout_pass_costs_only_its_speed(
     assert cached_model_path(MODEL).is_file()
     reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
     np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
+
+
+def test_a_graph_rewrite_that_changes_the_samples_is_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The blocked layout is checked against the published model, not against the rewritten
+    one it was made from: a wrong rewrite is caught, and both steps built on it are dropped."""
+    import voices.graph_rewrite
+
+    real = voices.graph_rewrite.convolutions_as_2d
+
+    def wrong(model: onnx.ModelProto) -> int:
+        lifted = real(model)
+        _one_convolution_scaled(model)
+        return lifted
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(voices.graph_rewrite, "convolutions_as_2d", wrong)
+    session = optimized_session(MODEL, _options())
+    assert "the graph rewrite of en_US-joe-medium.onnx changed its samples" in caplog.text
+    cached = onnx.load(str(cached_model_path(MODEL)))
+    names = [n.name for n in cached.graph.node] + [i.name for i in cached.graph.initializer]
+    assert not [name for name in names if "_narrate" in name]  # neither rewritten nor blocked
+    np.testing.assert_allclose(_audio(session), _published_audio(), atol=SAME_SAMPLES_TOLERANCE)
+
+
+def test_when_no_optimized_form_speaks_alike_the_published_model_is_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import voices.onnx_cache
+
+    real = voices.onnx_cache._optimized
+
+    def wrong(source: bytes | Path, partial: Path, providers: list[str]) -> bytes:
+        """onnxruntime's optimizations as saved, then one convolution scaled."""
+        model = onnx.load_from_string(real(source, partial, providers))
+        _one_convolution_scaled(model)
+        return model.SerializeToString()
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(voices.onnx_cache, "_optimized", wrong)
+    session = optimized_session(MODEL, _options())
+    assert "onnxruntime's graph optimizations of en_US-joe-medium.onnx changed" in caplog.text
+    assert "caching it as published" in caplog.text
+    assert cached_model_path(MODEL).read_bytes() == MODEL.read_bytes()
+    np.testing.assert_allclose(_audio(session), _published_audio(), atol=SAME_SAMPLES_TOLERANCE)
