@@ -13,17 +13,10 @@ if TYPE_CHECKING:
     from workers.text.lexicon import Lexicon
 
 from voices.catalog import DEFAULT_VOICE_ID, VoiceCatalog
+from workers.cores import usable_cores
 
 SQLITE_FILE: Final = "narrate.db"
 STORAGE_DIR: Final = "storage"
-
-
-def default_concurrency() -> int:
-    """One worker process per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class Settings(BaseSettings):
@@ -101,7 +94,7 @@ class Settings(BaseSettings):
     worker_niceness: int = Field(default=10, ge=0, le=19)
     """Synthesis runs at this `nice` level, so the API (and a person's shell) on the same
     machine stay responsive while the workers keep every core busy."""
-    worker_concurrency: int = Field(default_factory=default_concurrency, ge=1)
+    worker_concurrency: int = Field(default_factory=usable_cores, ge=1)
     """Worker processes per `narrate worker` (one per core, 1 onnxruntime thread each)."""
 
     task_soft_time_limit_s: int = Field(default=300, gt=0)

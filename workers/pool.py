@@ -4,22 +4,14 @@ which comes back in reading order."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from collections.abc import Iterator
 from typing import Final
 
 from voices.catalog import Voice, load_piper_voice
+from workers.cores import usable_cores
 from workers.synthesis import ChunkAudio, SynthesisSettings, synthesize_chunk
 from workers.text.segment import Chunk
-
-
-def default_processes() -> int:
-    """One synthesis process per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _init_worker(preload: Voice | None) -> None:
@@ -66,7 +58,7 @@ class SynthesisPool:
     """
 
     def __init__(self, preload: Voice | None = None, processes: int | None = None) -> None:
-        self.processes = processes or default_processes()
+        self.processes = processes or usable_cores()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._pool = context.Pool(self.processes, initializer=_init_worker, initargs=(preload,))
