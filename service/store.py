@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,21 +18,17 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    create_engine,
-    event,
     func,
     select,
-    text,
     update,
 )
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
 
+from service.db import Base, SqlStore
+from service.db import make_engine as make_engine  # callers import it from here
 from workers.errors import IdempotencyConflict, JobNotFound
 from workers.text.segment import Break, Chunk, Sentence
-
-SQLITE_BUSY_TIMEOUT_S: Final = 30
 
 
 class JobStatus(StrEnum):
@@ -46,10 +41,6 @@ class JobStatus(StrEnum):
     @property
     def finished(self) -> bool:
         return self in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 class JobRow(Base):
@@ -148,50 +139,11 @@ def sentence_from_dict(data: dict[str, Any]) -> Sentence:
     return Sentence(**{**data, "break_after": Break(data["break_after"])})
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the API read while worker processes write; foreign keys for the cascade.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+class JobStore(SqlStore):
+    """The repository of jobs: every read and write of job state goes through here.
 
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-        event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    return engine
-
-
-class JobStore:
-    """The repository of jobs: every read and write of job state goes through here."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-
-    @classmethod
-    def from_url(cls, url: str) -> JobStore:
-        store = cls(make_engine(url))
-        store.create_schema()
-        return store
-
-    def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
-
-    def ping(self) -> None:
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+    `create_schema` makes every table in the shared metadata (the feeds' too, once
+    `service.feeds.store` is imported)."""
 
     # --- jobs -----------------------------------------------------------------------------
 
@@ -243,9 +195,6 @@ class JobStore:
             if row is None:
                 raise JobNotFound(job_id)
             return Job.from_row(row)
-
-    def status(self, job_id: str) -> JobStatus:
-        return self.get(job_id).status
 
     def start(self, job_id: str) -> bool:
         """queued → running; False when the job is gone or no longer queued/running."""

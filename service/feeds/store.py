@@ -5,17 +5,15 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from service.store import Base
+from service.db import Base, SqlStore
+from service.store import JobRow
 from workers.errors import EpisodeNotFound, FeedExists, FeedNotFound, UnknownFeed
 
 TOKEN_BYTES: Final = 18
@@ -53,7 +51,7 @@ class EpisodeRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
-    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey(JobRow.id, ondelete="CASCADE"), index=True)
     guid: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
@@ -125,20 +123,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-class FeedStore:
-    """Every read and write of feeds and episodes goes through here."""
+class FeedStore(SqlStore):
+    """Every read and write of feeds and episodes goes through here (on the jobs' engine)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-
-    def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine, tables=[FeedRow.__table__, EpisodeRow.__table__])
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with self._sessions.begin() as session:
-            yield session
+    tables = (FeedRow.__table__, EpisodeRow.__table__)
 
     def _row(self, session: Session, slug: str) -> FeedRow:
         row = session.scalar(select(FeedRow).where(FeedRow.slug == slug))
@@ -252,13 +240,6 @@ class FeedStore:
             if row is None:
                 raise EpisodeNotFound(f"no episode {episode_id!r}")
             return EpisodeRecord.from_row(row)
-
-    def feed_of(self, episode: EpisodeRecord) -> Feed:
-        with self._session() as session:
-            row = session.get(FeedRow, episode.feed_id)
-            if row is None:
-                raise EpisodeNotFound(f"no episode {episode.id!r}")
-            return Feed.from_row(row)
 
     def remove_episode(self, slug: str, episode_id: str) -> None:
         with self._session() as session:
