@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from voices.catalog import VoiceCatalog
+from workers.cache import chunk_cache_key
+from workers.synthesis import SynthesisSettings
 from workers.text.segment import (
     DEFAULT_MAX_CHUNK_CHARS,
     MAX_SENTENCE_CHARS,
@@ -94,8 +97,9 @@ def test_edit_in_one_paragraph_keeps_other_chunks() -> None:
         Block(BlockKind.PARAGRAPH, "Gamma one. Gamma two."),
     ]
     edited = [first[0], Block(BlockKind.PARAGRAPH, "Beta one, edited."), first[2]]
-    keys = [c.content_key() for c in segment_blocks(first)]
-    new_keys = [c.content_key() for c in segment_blocks(edited)]
+    voice, settings = VoiceCatalog.discover().get("en_US-joe-medium"), SynthesisSettings()
+    keys = [chunk_cache_key(c, voice, settings) for c in segment_blocks(first)]
+    new_keys = [chunk_cache_key(c, voice, settings) for c in segment_blocks(edited)]
     assert keys[0] == new_keys[0] and keys[2] == new_keys[2] and keys[1] != new_keys[1]
 
 

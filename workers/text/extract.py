@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from workers.errors import EmptyInput
-from workers.text.furniture import HEADING_MAX_WORDS, score_lines, story_lines
+from workers.text.furniture import score_lines, story_lines
+from workers.text.rules import is_heading_line
 from workers.text.segment import Block, BlockKind
-
-_TERMINAL: Final = tuple(".!?…:;\"'”’)]»")
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,7 @@ class ExtractedArticle:
 
 
 def _kind_of_line(text: str) -> BlockKind:
-    heading = not text.endswith(_TERMINAL) and len(text.split()) <= HEADING_MAX_WORDS
-    return BlockKind.HEADING if heading else BlockKind.PARAGRAPH
+    return BlockKind.HEADING if is_heading_line(text) else BlockKind.PARAGRAPH
 
 
 # ---------------------------------------------------------------- scraped text

@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
+from workers.text.rules import ends_sentence, is_heading_line
+
 
 class Cue(NamedTuple):
     """A feature of page furniture: lines matching `pattern` lose `weight` points."""
@@ -45,7 +47,6 @@ HEAD_LOOKBACK: Final = 6
 MAX_CUE_REPEATS: Final = 3
 """A cue found several times in a line ("our readers … our mission … help us") counts up to
 this many times: one fundraising phrase can be quoted in a story, four make an appeal."""
-HEADING_MAX_WORDS: Final = 16
 
 SECTION_LABELS: Final = frozenset(
     {
@@ -183,7 +184,6 @@ CUES: Final[tuple[Cue, ...]] = (
 )
 """Furniture features and their weights. Add a row to teach the cleaner a new kind."""
 
-_TERMINAL: Final = tuple(".!?\"”’')")
 _TEASER_END: Final = re.compile(r"(?:…|\.\.\.)\s*$")
 _NAME: Final = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
 _BYLINE: Final = re.compile(rf"^[Bb]y\s+(?P<author>{_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)")
@@ -206,7 +206,7 @@ class ScoredLine:
 
     @property
     def is_heading(self) -> bool:
-        return not self.text.endswith(_TERMINAL) and len(self.text.split()) <= HEADING_MAX_WORDS
+        return is_heading_line(self.text)
 
     @property
     def is_furniture(self) -> bool:
@@ -240,8 +240,8 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
             # Repeated labels ("Subscribe") are page chrome; a repeated paragraph is prose.
             furniture += REPEATED_LINE_WEIGHT
             names.append("repeated")
-        prose = 0.0
-        if text.endswith(_TERMINAL) and words >= MIN_PROSE_WORDS:
+        prose = 0.0  # a cut-off blurb ("…") ends like a sentence but is a teaser
+        if ends_sentence(text) and not _TEASER_END.search(text) and words >= MIN_PROSE_WORDS:
             prose = min(words * PROSE_POINTS_PER_WORD, MAX_PROSE_POINTS)
         scored.append(ScoredLine(index, text, prose, furniture, tuple(names)))
     return scored

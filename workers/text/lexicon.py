@@ -44,10 +44,6 @@ class LexiconEntry:
     case_sensitive: bool = False
     """Match only this exact capitalization ("US" the country, not "us")."""
 
-    @property
-    def is_phonemes(self) -> bool:
-        return bool(PHONEME_ENTRY.match(self.replacement.strip()))
-
 
 @lru_cache(maxsize=1)
 def voice_phonemes() -> frozenset[str]:

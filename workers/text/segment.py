@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from typing import Final
+
+from workers.text.bounds import bounded_pieces, segmenter_pieces
+from workers.text.rules import ends_sentence, fits_heading, is_heading_line, markdown_heading
 
 DEFAULT_MAX_CHUNK_CHARS: Final = 400
 """A chunk holds whole sentences up to about this many characters (a long sentence
@@ -18,12 +20,14 @@ MAX_SENTENCE_CHARS: Final = 600
 """Longer 'sentences' (run-on scraped text, lists without full stops) are split at
 clause punctuation, then at spaces: Piper's cost grows faster than linearly with length."""
 
-HEADING_MAX_WORDS: Final = 14
-"""A line without final punctuation and at most this many words reads as a heading."""
+MAX_SPOKEN_CHARS: Final = 600
+"""No sentence hands Piper more than this many characters. Normalization can make the
+spoken text much longer than the written one (numbers, symbols, a lexicon), and Piper's
+memory grows with the square of one call's length, so a sentence whose spoken form is
+longer is split (at a clause or a word, or inside one long word's spoken form)."""
 
-_TERMINAL = ".!?…:;\"'”’)]»"
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
-_CLAUSE_BREAK = re.compile(r"(?<=[,;:—–])\s+")
+_CLAUSE_BREAK: Final = re.compile(r"(?<=[,;:—–])\s+")
+_SPACES: Final = re.compile(r"\s+")
 
 
 class BlockKind(StrEnum):
@@ -84,14 +88,6 @@ class Chunk:
     def spoken(self) -> str:
         return " ".join(s.spoken for s in self.sentences)
 
-    def content_key(self) -> str:
-        """Hash of what decides this chunk's audio (text and pauses), for the chunk cache."""
-        digest = hashlib.sha256()
-        for s in self.sentences:
-            pause = "" if s.pause_ms is None else f"\x1f{s.pause_ms}"
-            digest.update(f"{s.spoken}\x1f{s.heading}\x1f{s.break_after}{pause}\x1e".encode())
-        return digest.hexdigest()
-
 
 def plain_text_blocks(text: str) -> list[Block]:
     """Split plain (or light Markdown) text into headings and paragraphs.
@@ -114,31 +110,28 @@ def plain_text_blocks(text: str) -> list[Block]:
         if not line:
             flush()
             continue
-        if match := _MARKDOWN_HEADING.match(line):
+        if (heading := markdown_heading(line)) is not None:
             flush()
-            blocks.append(Block(BlockKind.HEADING, match["text"]))
+            if heading:
+                blocks.append(Block(BlockKind.HEADING, heading))
             continue
         standalone = not pending and (i + 1 == len(lines) or not lines[i + 1])
         if (
             not pending
-            and _looks_like_heading(line)
+            and is_heading_line(line)
             and (standalone or _is_sentence_line(lines, i + 1))
         ):
             blocks.append(Block(BlockKind.HEADING, line))
             continue
         pending.append(line)
-        if line.endswith(tuple(_TERMINAL)):
+        if ends_sentence(line):
             flush()
     flush()
     return blocks
 
 
-def _looks_like_heading(line: str) -> bool:
-    return not line.endswith(tuple(_TERMINAL + ",")) and len(line.split()) <= HEADING_MAX_WORDS
-
-
 def _is_sentence_line(lines: list[str], i: int) -> bool:
-    return i < len(lines) and bool(lines[i]) and not _looks_like_heading(lines[i])
+    return i < len(lines) and bool(lines[i]) and not is_heading_line(lines[i])
 
 
 @lru_cache(maxsize=4)
@@ -152,8 +145,13 @@ def _segmenter(language: str):  # type: ignore[no-untyped-def]
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
-    """Sentences of one paragraph; abbreviations ("Dr.", "U.S.", "Nov.") do not end one."""
-    sentences = [s.strip() for s in _segmenter(language[:2].lower()).segment(text)]
+    """Sentences of one paragraph; abbreviations ("Dr.", "U.S.", "Nov.") do not end one.
+
+    pysbd gets the paragraph in bounded pieces (it is quadratic on some inputs), and
+    every sentence it returns is cut to `MAX_SENTENCE_CHARS`.
+    """
+    segmenter = _segmenter(language[:2].lower())
+    sentences = [s.strip() for piece in segmenter_pieces(text) for s in segmenter.segment(piece)]
     return [piece for s in sentences if s for piece in _bound_length(s)]
 
 
@@ -192,15 +190,17 @@ def segment_blocks(
     """Sentences of every block, normalized, grouped into chunks.
 
     A chunk never crosses a block boundary, so an edit in one paragraph leaves the
-    chunks (and cached audio) of every other paragraph unchanged.
+    chunks (and cached audio) of every other paragraph unchanged. A heading longer than
+    a heading can be is read as a paragraph; no sentence's spoken text is longer than
+    `MAX_SPOKEN_CHARS`.
     """
     raw: list[tuple[int, bool, list[tuple[str, str]]]] = []
     pauses: dict[int, int | None] = {}
     for index, block in enumerate(blocks):
         pauses[index] = block.pause_ms
-        heading = block.kind is BlockKind.HEADING
+        heading = block.kind is BlockKind.HEADING and fits_heading(block.text.strip())
         texts = [block.text.strip()] if heading else split_sentences(block.text, language)
-        pairs = [(t, normalize(t).strip()) for t in texts if t.strip()]
+        pairs = [pair for t in texts if t.strip() for pair in spoken_pieces(t, normalize)]
         pairs = [(t, s) for t, s in pairs if _speakable(s)]
         if pairs:
             raw.append((index, heading, pairs))
@@ -237,6 +237,42 @@ def segment_blocks(
         if group:
             chunks.append(Chunk(len(chunks), tuple(group)))
     return chunks
+
+
+def spoken_pieces(text: str, normalize: Normalizer) -> list[tuple[str, str]]:
+    """`(written, spoken)` pairs for one sentence, each spoken part at most `MAX_SPOKEN_CHARS`.
+
+    A sentence that speaks too long is halved (at the clause break, else the space,
+    nearest its middle) and each half normalized on its own; one word that alone speaks
+    too long has its spoken form cut at spaces, each part shown with its share of the word.
+    """
+    spoken = _SPACES.sub(" ", normalize(text)).strip()
+    if len(spoken) <= MAX_SPOKEN_CHARS:
+        return [(text, spoken)]
+    halves = _halves(text)
+    if halves is None:
+        parts = list(bounded_pieces(spoken, MAX_SPOKEN_CHARS))
+        shares = [len(text) * i // len(parts) for i in range(len(parts) + 1)]
+        return [
+            (text[start:end], part)
+            for start, end, part in zip(shares, shares[1:], parts, strict=True)
+        ]
+    return [pair for half in halves for pair in spoken_pieces(half, normalize)]
+
+
+def _halves(text: str) -> tuple[str, str] | None:
+    """`text` cut in two at a clause break in its middle half, else at the space nearest
+    its middle; None for a single word. Cuts near the middle keep the recursion shallow."""
+    text = text.strip()
+    middle = len(text) // 2
+    clauses = [
+        m.span() for m in _CLAUSE_BREAK.finditer(text) if abs(m.start() - middle) <= middle // 2
+    ]
+    cuts = clauses or [m.span() for m in _SPACES.finditer(text)]
+    if not cuts:
+        return None
+    start, end = min(cuts, key=lambda span: abs(span[0] - middle))
+    return text[:start], text[end:]
 
 
 def _speakable(text: str) -> bool:

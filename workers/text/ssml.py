@@ -18,6 +18,7 @@ from typing import Final
 from workers.errors import InvalidSSML
 from workers.text import numbers_en as num
 from workers.text.lexicon import voice_phonemes
+from workers.text.rules import ends_sentence
 from workers.text.rules_en import MONTHS
 from workers.text.segment import Block, BlockKind
 
@@ -34,7 +35,6 @@ SUPPORTED_ELEMENTS: Final = frozenset(
 _EMPTY_ELEMENTS: Final = frozenset({"break", "sub", "phoneme"})
 """Elements whose content is plain text (or nothing)."""
 _TIME: Final = re.compile(r"^\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>ms|s)\s*$")
-_TERMINAL: Final = tuple(".!?…:;")
 
 
 def _local(tag: str) -> str:
@@ -168,7 +168,7 @@ class _Reader:
 
     def end_sentence(self) -> None:
         text = "".join(self.pending).rstrip()
-        if text and not text.endswith(_TERMINAL):
+        if text and not ends_sentence(text):
             self.pending.append(".")
         self.pending.append(" ")
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from voices.catalog import VoiceCatalog
+from workers.cache import NO_LEXICON, chunk_cache_key
 from workers.errors import InputError, LexiconError
+from workers.synthesis import SynthesisSettings
 from workers.text.lexicon import Lexicon, LexiconEntry, request_lexicon
 from workers.text.normalize import normalize_text
 from workers.text.prepare import prepare_article
@@ -81,9 +84,13 @@ def test_version_changes_with_entries_and_cache_keys_follow() -> None:
     assert old.version != new.version
     assert old.version == Lexicon.from_entries([LexiconEntry("Sakharuk", "Sa-kha-rook")]).version
     text = "Dmytro Sakharuk spoke to reporters on Tuesday."
+    voice, settings = VoiceCatalog.discover().get("en_US-joe-medium"), SynthesisSettings()
+    lexicons = (None, old, new)
+    chunks = [prepare_article(text, lexicon=lexicon).chunks[0] for lexicon in lexicons]
+    assert len({chunk.spoken for chunk in chunks}) == 3
     keys = [
-        prepare_article(text, lexicon=lexicon).chunks[0].content_key()
-        for lexicon in (None, old, new)
+        chunk_cache_key(chunk, voice, settings, lexicon.version if lexicon else NO_LEXICON)
+        for chunk, lexicon in zip(chunks, lexicons, strict=True)
     ]
     assert len(set(keys)) == 3
 
