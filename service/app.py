@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from typing import Any, Final
 
 from fastapi import FastAPI
@@ -90,11 +93,39 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+async def _watch_stalled_jobs(app: FastAPI) -> None:
+    """Every `watchdog_interval_s`, re-queue or fail jobs that stopped moving (see
+    `service.tasks.sweep_stalled`); a failed sweep (database or Redis down) is logged and
+    the next one tries again."""
+    from service.tasks import WorkerContext, sweep_stalled
+
+    state = app.state
+    ctx = WorkerContext(state.settings, state.store, state.storage, state.catalog, state.queue)
+    while True:
+        await asyncio.sleep(state.settings.watchdog_interval_s)
+        try:
+            await asyncio.to_thread(sweep_stalled, ctx)
+        except Exception as exc:
+            log.warning("watchdog sweep failed (%s: %s)", type(exc).__name__, exc)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    watchdog = asyncio.create_task(_watch_stalled_jobs(app))
+    try:
+        yield
+    finally:
+        watchdog.cancel()
+        with suppress(asyncio.CancelledError):
+            await watchdog
+
+
 def create_app(settings: Settings, **state: Any) -> FastAPI:
     """The API for `settings`; `state` may supply ready-made `store`, `storage`, `queue`."""
-    from workers.tasks import create_celery, open_producers
+    from service.tasks import create_celery, open_producers
 
     app = FastAPI(
+        lifespan=_lifespan,
         title="Narrate",
         version="0.1.0",
         description=DESCRIPTION,

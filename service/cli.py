@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import signal
 import sys
@@ -120,19 +119,18 @@ def _lexicon(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from service.settings import Settings
     from workers.text.lexicon import Lexicon
 
-    deployment = Settings().deployment_lexicon()
-    mine = Lexicon.load(args.lexicon) if args.lexicon else None
-    return deployment.merged(mine) if deployment else mine
+    return Settings().article_lexicon(Lexicon.load(args.lexicon) if args.lexicon else None)
 
 
 def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
+    from workers.pipeline import iso_date
     from workers.text.prepare import ArticleMeta, prepare_article
 
     meta = ArticleMeta(
         title=args.title,
         author=getattr(args, "author", None),
         publication=getattr(args, "publication", None),
-        date=getattr(args, "date", None) or datetime.date.today().isoformat(),
+        date=iso_date(getattr(args, "date", None)),
         language=args.language,
     )
     return prepare_article(
@@ -178,22 +176,14 @@ def _convert(args: argparse.Namespace, pool: SynthesisPool) -> int:
         pool=pool,
         progress=ProgressBar(sys.stderr, out.name),
     )
+    delivery = result.delivery
     if args.vtt:
-        from workers.timings import render_vtt
-
-        write_atomically(Path(args.vtt), render_vtt(result.timings))
+        write_atomically(Path(args.vtt), delivery.vtt())
     if args.timings:
-        from workers.timings import render_timings_json
-
-        write_atomically(
-            Path(args.timings),
-            render_timings_json(
-                result.timings, result.duration, voice=voice.id, loudness=result.report.as_dict()
-            ),
-        )
-    m = result.report.measurement
+        write_atomically(Path(args.timings), delivery.timings_json())
+    m = delivery.report.measurement
     print(
-        f"{out}: {result.duration:.1f} s of audio, {result.chunks} chunks, "
+        f"{out}: {delivery.duration:.1f} s of audio, {result.chunks} chunks, "
         f"{m.integrated_lufs:.1f} LUFS, {m.true_peak_dbtp:.1f} dBTP, "
         f"made in {result.seconds:.1f} s"
     )
@@ -293,7 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--format", choices=_FORMATS, help="default: from -o, else mp3")
     convert.add_argument("--author")
     convert.add_argument("--publication")
-    convert.add_argument("--date", help="publication date for the tags (default: today)")
+    convert.add_argument(
+        "--date", help="publication date for the tags, YYYY-MM-DD (default: today)"
+    )
     convert.add_argument("--vtt", help="also write sentence timings as WebVTT")
     convert.add_argument("--timings", help="also write sentence timings as JSON")
     convert.add_argument("--jobs", type=int, help="synthesis processes (default: one per core)")

@@ -36,7 +36,7 @@ def worker_argv(settings: Settings, concurrency: int | None = None) -> list[str]
 
 
 def run_worker(settings: Settings, concurrency: int | None = None) -> None:
-    from workers.tasks import create_celery
+    from service.tasks import create_celery
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     os.nice(settings.worker_niceness)  # the pool processes inherit it

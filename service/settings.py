@@ -103,6 +103,15 @@ class Settings(BaseSettings):
     visibility_timeout_s: int = Field(default=600, gt=0)
     """Unacknowledged tasks of a worker that died are handed out again after this long."""
 
+    stall_after_s: float = Field(default=1800.0, gt=0)
+    """A queued or running job that made no progress for this long is re-queued by the
+    watchdog (`NARRATE_STALL_AFTER_S`); longer than any one task may run, queue wait
+    included, so a busy queue is not mistaken for a dead worker."""
+    stall_requeues: int = Field(default=2, ge=0)
+    """Re-queues of a stalled job before the watchdog fails it."""
+    watchdog_interval_s: float = Field(default=60.0, gt=0)
+    """How often each API process looks for stalled jobs."""
+
     queue_name: str = "narrate"
 
     def voice_dirs(self) -> list[Path]:
@@ -115,6 +124,12 @@ class Settings(BaseSettings):
         from workers.text.lexicon import Lexicon
 
         return Lexicon.load(self.lexicon_file)
+
+    def article_lexicon(self, own: Lexicon | None) -> Lexicon | None:
+        """The lexicon an article is read with: the deployment's, with the article's own
+        entries (request or `--lexicon`) winning. The CLI and the workers both use this."""
+        deployment = self.deployment_lexicon()
+        return deployment.merged(own) if deployment else own
 
     def voice_catalog(self) -> VoiceCatalog:
         return VoiceCatalog.discover(self.voice_dirs())

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.contract import ArticleInfo, JobRequest, JobResult
 from service.db import Base, SqlStore
 from service.db import make_engine as make_engine  # callers import it from here
 from workers.errors import IdempotencyConflict, JobNotFound
@@ -51,6 +52,11 @@ class JobRow(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """`JobRequest.to_json()`."""
+    owner: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The id of the API key that submitted the job (never the key)."""
+    article: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """`ArticleInfo.to_json()`, once `prepare` has read the article."""
     created_at: Mapped[float] = mapped_column(Float)
     started_at: Mapped[float | None] = mapped_column(Float)
     finished_at: Mapped[float | None] = mapped_column(Float)
@@ -61,6 +67,13 @@ class JobRow(Base):
     """CPU-bound seconds spent synthesizing this job's (uncached) chunks."""
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """`JobResult.to_json()` of a done job."""
+    audio_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    """The delivered audio's duration (a column, so /metrics sums it in SQL)."""
+    progress_at: Mapped[float | None] = mapped_column(Float, index=True)
+    """When the job last moved on (started, a chunk done, finishing); the watchdog's clock."""
+    requeues: Mapped[int] = mapped_column(Integer, default=0)
+    """How often the watchdog re-queued the job after it stalled."""
     webhook_attempts: Mapped[int] = mapped_column(Integer, default=0)
     webhook_error: Mapped[str | None] = mapped_column(Text)
     webhook_delivered_at: Mapped[float | None] = mapped_column(Float)
@@ -87,7 +100,8 @@ class Job:
 
     id: str
     status: JobStatus
-    request: dict[str, Any]
+    request: JobRequest
+    article: ArticleInfo | None
     created_at: float
     started_at: float | None
     finished_at: float | None
@@ -96,17 +110,24 @@ class Job:
     chunks_cached: int
     synthesis_seconds: float
     error: str | None
-    result: dict[str, Any] | None
+    result: JobResult | None
+    requeues: int
     webhook_attempts: int
     webhook_error: str | None
     webhook_delivered_at: float | None
+
+    @property
+    def title(self) -> str | None:
+        """The delivered title once the article is read, else the requested one."""
+        return self.article.title if self.article else self.request.title
 
     @classmethod
     def from_row(cls, row: JobRow) -> Job:
         return cls(
             id=row.id,
             status=JobStatus(row.status),
-            request=dict(row.request),
+            request=JobRequest.from_json(row.request),
+            article=ArticleInfo.from_json(row.article) if row.article else None,
             created_at=row.created_at,
             started_at=row.started_at,
             finished_at=row.finished_at,
@@ -115,7 +136,8 @@ class Job:
             chunks_cached=row.chunks_cached,
             synthesis_seconds=row.synthesis_seconds,
             error=row.error,
-            result=dict(row.result) if row.result else None,
+            result=JobResult.from_json(row.result) if row.result else None,
+            requeues=row.requeues or 0,
             webhook_attempts=row.webhook_attempts,
             webhook_error=row.webhook_error,
             webhook_delivered_at=row.webhook_delivered_at,
@@ -148,7 +170,7 @@ class JobStore(SqlStore):
     # --- jobs -----------------------------------------------------------------------------
 
     def create(
-        self, request: dict[str, Any], request_hash: str, idempotency_key: str | None = None
+        self, request: JobRequest, request_hash: str, idempotency_key: str | None = None
     ) -> tuple[Job, bool]:
         """(job, created): with a known `idempotency_key`, the job made for it before."""
         if idempotency_key:
@@ -160,8 +182,11 @@ class JobStore(SqlStore):
             status=JobStatus.QUEUED.value,
             idempotency_key=idempotency_key,
             request_hash=request_hash,
-            request=request,
+            request=request.to_json(),
+            owner=request.owner,
             created_at=time.time(),
+            requeues=0,
+            audio_seconds=0.0,
             chunks_total=0,
             chunks_done=0,
             chunks_cached=0,
@@ -202,15 +227,20 @@ class JobStore(SqlStore):
             done = session.execute(
                 update(JobRow)
                 .where(JobRow.id == job_id, JobRow.status == JobStatus.QUEUED.value)
-                .values(status=JobStatus.RUNNING.value, started_at=time.time())
+                .values(
+                    status=JobStatus.RUNNING.value, started_at=time.time(), progress_at=time.time()
+                )
             ).rowcount
             if done:
                 return True
             row = session.get(JobRow, job_id)
             return row is not None and row.status == JobStatus.RUNNING.value
 
-    def set_chunks(self, job_id: str, chunks: Sequence[tuple[Chunk, str, bool]]) -> None:
-        """Store (chunk, cache key, already cached) for every chunk; idempotent for redelivery."""
+    def set_chunks(
+        self, job_id: str, chunks: Sequence[tuple[Chunk, str, bool]], article: ArticleInfo
+    ) -> None:
+        """Store (chunk, cache key, already cached) for every chunk, and what was learned
+        about the article; idempotent for redelivery."""
         with self._session() as session:
             if session.scalar(select(func.count()).where(ChunkRow.job_id == job_id)):
                 return
@@ -231,7 +261,11 @@ class JobStore(SqlStore):
                 update(JobRow)
                 .where(JobRow.id == job_id)
                 .values(
-                    chunks_total=len(chunks), chunks_done=cached_count, chunks_cached=cached_count
+                    chunks_total=len(chunks),
+                    chunks_done=cached_count,
+                    chunks_cached=cached_count,
+                    article=article.to_json(),
+                    progress_at=time.time(),
                 )
             )
 
@@ -276,6 +310,7 @@ class JobStore(SqlStore):
                         chunks_done=JobRow.chunks_done + 1,
                         chunks_cached=JobRow.chunks_cached + int(cached),
                         synthesis_seconds=JobRow.synthesis_seconds + seconds,
+                        progress_at=time.time(),
                     )
                 )
             return bool(first)
@@ -300,13 +335,15 @@ class JobStore(SqlStore):
                         | (JobRow.finishing_by == task_id)
                         | (JobRow.finishing_at < now - stale_after_s),
                     )
-                    .values(finishing_by=task_id, finishing_at=now)
+                    .values(finishing_by=task_id, finishing_at=now, progress_at=now)
                 ).rowcount
             )
 
-    def finish(self, job_id: str, result: dict[str, Any]) -> bool:
+    def finish(self, job_id: str, result: JobResult) -> bool:
         """running → done with its result; False when it was cancelled meanwhile."""
-        return self._end(job_id, JobStatus.DONE, result=result)
+        return self._end(
+            job_id, JobStatus.DONE, result=result.to_json(), audio_seconds=result.duration
+        )
 
     def fail(self, job_id: str, error: str) -> bool:
         return self._end(job_id, JobStatus.FAILED, error=error)
@@ -326,6 +363,40 @@ class JobStore(SqlStore):
                         JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
                     )
                     .values(status=status.value, finished_at=time.time(), **values)
+                ).rowcount
+            )
+
+    def stalled(self, before: float) -> list[Job]:
+        """Queued or running jobs that have not moved on since `before` (for the watchdog)."""
+        last_move = func.coalesce(JobRow.progress_at, JobRow.created_at)
+        with self._session() as session:
+            rows = session.scalars(
+                select(JobRow).where(
+                    JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+                    last_move < before,
+                )
+            ).all()
+            return [Job.from_row(r) for r in rows]
+
+    def requeue(self, job_id: str, before: float) -> bool:
+        """Count a watchdog re-queue of a job still stalled since `before`; False when it
+        moved on meanwhile or another process re-queued it first."""
+        last_move = func.coalesce(JobRow.progress_at, JobRow.created_at)
+        with self._session() as session:
+            return bool(
+                session.execute(
+                    update(JobRow)
+                    .where(
+                        JobRow.id == job_id,
+                        JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+                        last_move < before,
+                    )
+                    .values(
+                        requeues=JobRow.requeues + 1,
+                        progress_at=time.time(),
+                        finishing_by=None,
+                        finishing_at=None,
+                    )
                 ).rowcount
             )
 
@@ -367,18 +438,16 @@ class JobStore(SqlStore):
             return int(count), float(seconds)
 
     def done_totals(self) -> tuple[float, float]:
-        """(seconds of audio delivered, synthesis seconds spent) over finished jobs."""
-        audio = 0.0
-        spent = 0.0
+        """(seconds of audio delivered, synthesis seconds spent) over finished jobs: two sums
+        in SQL, however many jobs there are."""
         with self._session() as session:
-            for result, seconds in session.execute(
-                select(JobRow.result, JobRow.synthesis_seconds).where(
-                    JobRow.status == JobStatus.DONE.value
-                )
-            ):
-                audio += float((result or {}).get("duration", 0.0))
-                spent += seconds
-        return audio, spent
+            audio, spent = session.execute(
+                select(
+                    func.coalesce(func.sum(JobRow.audio_seconds), 0.0),
+                    func.coalesce(func.sum(JobRow.synthesis_seconds), 0.0),
+                ).where(JobRow.status == JobStatus.DONE.value)
+            ).one()
+        return float(audio), float(spent)
 
     # --- the chunk cache ------------------------------------------------------------------
 

@@ -34,7 +34,3 @@ def chunk_cache_key(
         digest.update(b"\x1f")
     return digest.hexdigest()
 
-
-def chunk_audio_key(cache_key: str) -> str:
-    """Storage key of a cached chunk's WAV (its `.json` sidecar sits beside it)."""
-    return f"chunks/{cache_key[:2]}/{cache_key}.wav"

@@ -1,21 +1,35 @@
-"""The whole engine in one process tree: prepared article → chunks synthesized in a pool
-of one process per core → stitched program on disk → mastered, tagged file."""
+"""The whole engine: prepared article → chunks synthesized in a pool of one process per
+core → stitched program on disk → `deliver_program`, the one finish path (mastered, tagged
+file with chapters, timings and WebVTT) that the CLI and the service's `finish` task share."""
 
 from __future__ import annotations
 
+import datetime
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Final
 
 from voices.catalog import Voice
+from workers.chapters import Chapter, chapters_from_timings, write_id3_chapters
+from workers.errors import InputError
 from workers.master import AudioFormat, MasterReport, Tags, dry_run_filters, master_program
 from workers.pool import SynthesisPool
 from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming
 from workers.synthesis import ChunkAudio, SynthesisSettings
-from workers.text.prepare import PreparedArticle
+from workers.text.prepare import ArticleMeta, PreparedArticle
 from workers.text.segment import Chunk
+from workers.timings import render_timings_json, render_vtt
+
+TITLE_CHARS: Final = 80
+"""A title made from the first sentence is cut to about this many characters, at a word."""
+UNTITLED: Final = "Untitled article"
+ISO_DATE_PATTERN: Final = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+"""The dates the tags carry: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (ID3's TDRC forms)."""
+_ISO_DATE: Final = re.compile(ISO_DATE_PATTERN)
 
 Progress = Callable[[int, int], None]
 """Called with (chunks done, chunks total) as synthesis advances."""
@@ -32,14 +46,94 @@ class ConvertOptions:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A delivered file and everything said about it."""
+
+    report: MasterReport
+    tags: Tags
+    timings: list[SentenceTiming]
+    duration: float
+    chapters: list[Chapter]
+
+    def vtt(self) -> str:
+        return render_vtt(self.timings)
+
+    def timings_json(self) -> str:
+        return render_timings_json(
+            self.timings, self.duration, voice=self.tags.voice_id, loudness=self.report.as_dict()
+        )
+
+
+@dataclass(frozen=True)
 class ConvertResult:
     """A finished conversion."""
 
-    report: MasterReport
-    timings: list[SentenceTiming]
-    duration: float
+    delivery: Delivery
     chunks: int
     seconds: float
+
+
+def iso_date(value: str | None) -> str | None:
+    """`value` if it is an ISO 8601 date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`), else InputError:
+    a date the tags cannot carry is refused, not silently dropped."""
+    if value is None:
+        return None
+    if not _ISO_DATE.fullmatch(value):
+        raise InputError(
+            f"date {value[:40]!r} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)", field="date"
+        )
+    return value
+
+
+def article_title(given: str | None, chunks: list[Chunk]) -> str:
+    """The title: as given (or extracted), else the first heading, else the first sentence
+    cut at a word near `TITLE_CHARS`."""
+    if given and given.strip():
+        return " ".join(given.split())
+    sentences = [s for c in chunks for s in c.sentences]
+    first = next((s for s in sentences if s.heading), None) or next(iter(sentences), None)
+    if first is None:
+        return UNTITLED
+    text = " ".join(first.text.split()).rstrip(".")
+    if len(text) <= TITLE_CHARS:
+        return text
+    cut = text[:TITLE_CHARS].rsplit(" ", 1)[0] or text[:TITLE_CHARS]
+    return cut.rstrip(",;:") + "…"
+
+
+def resolved_meta(article: PreparedArticle) -> ArticleMeta:
+    """The article's metadata with the gaps filled: a title always, today's date by default."""
+    meta = article.meta
+    return replace(
+        meta,
+        title=article_title(meta.title, article.chunks),
+        date=meta.date or datetime.date.today().isoformat(),
+    )
+
+
+def deliver_program(
+    program: Program, out: Path, options: ConvertOptions, meta: ArticleMeta, voice_id: str
+) -> Delivery:
+    """Master, encode and tag `program` into `out` (written whole or not at all): ID3 tags
+    and chapters from the headings for MP3, the AI-assistance notice in every format's
+    comment, timings and WebVTT ready to write. Both doors (CLI and service) end here."""
+    tags = Tags(meta.title, meta.author, meta.publication, meta.date, voice_id)
+    chapters = chapters_from_timings(program.timings, program.duration, meta.title)
+    partial = out.with_name(f".{out.name}.part")
+    try:
+        report = master_program(program, partial, options.format, tags, options.mp3_kbps)
+        if options.format is AudioFormat.MP3 and chapters:
+            write_id3_chapters(partial, chapters)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return Delivery(
+        report=replace(report, path=out, size=out.stat().st_size),
+        tags=tags,
+        timings=program.timings,
+        duration=program.duration,
+        chapters=chapters,
+    )
 
 
 def stitch_program(
@@ -78,8 +172,7 @@ def convert_article(
     started = time.monotonic()
     own_pool = pool is None
     pool = pool or SynthesisPool(voice)
-    meta = article.meta
-    tags = Tags(meta.title, meta.author, meta.publication, meta.date, voice.id)
+    meta = resolved_meta(article)
     try:
         with tempfile.TemporaryDirectory(prefix="narrate-") as scratch:
             program = stitch_program(
@@ -92,20 +185,11 @@ def convert_article(
             )
             if own_pool:
                 pool.close()
-            partial = out.with_name(f".{out.name}.part")
-            try:
-                report = master_program(program, partial, options.format, tags, options.mp3_kbps)
-                partial.replace(out)
-            finally:
-                partial.unlink(missing_ok=True)
+            delivery = deliver_program(program, out, options, meta, voice.id)
     except BaseException:
         if own_pool:
             pool.terminate()
         raise
     return ConvertResult(
-        report=MasterReport(**{**report.__dict__, "path": out}),
-        timings=program.timings,
-        duration=program.duration,
-        chunks=len(article.chunks),
-        seconds=time.monotonic() - started,
+        delivery=delivery, chunks=len(article.chunks), seconds=time.monotonic() - started
     )

@@ -5,36 +5,31 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
+import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Final
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from service.api.deps import ApiKey, CatalogDep, QueueDep, SettingsDep, StorageDep, StoreDep
 from service.api.ranges import parse_range
-from service.api.schemas import (
-    ArticleIn,
-    AudioResult,
-    ErrorOut,
-    JobAccepted,
-    JobOut,
-    Links,
-    Progress,
-    WebhookState,
-)
+from service.api.schemas import ArticleIn, ErrorOut, JobAccepted, JobOut, job_links, job_out
+from service.keys import job_audio_key, job_prefix, job_timings_key, job_vtt_key
 from service.storage import Storage
 from service.store import Job, JobStatus
+from service.tasks import PREPARE
 from service.web.http import public_base_url
 from workers.errors import InputTooLarge, NotReady, QueueUnavailable
-from workers.tasks import job_prefix, job_timings_key, job_vtt_key
 from workers.text.lexicon import request_lexicon
 
 log = logging.getLogger(__name__)
 
 READ_BLOCK: Final = 64 * 1024
-PREPARE_TASK: Final = "narrate.prepare"
+FILENAME_CHARS: Final = 80
+"""A download's file name is made from at most this much of the title."""
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[ApiKey])
 
@@ -42,76 +37,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Missing or wrong API key."},
     404: {"model": ErrorOut, "description": "No such job."},
 }
-
-
-def _links(base: str, job: Job) -> Links:
-    url = f"{base}/v1/jobs/{job.id}"
-    done = job.status is JobStatus.DONE
-    return Links(
-        self=url,
-        audio=f"{url}/audio" if done else None,
-        transcript=f"{url}/transcript.vtt" if done else None,
-        timings=f"{url}/timings.json" if done else None,
-    )
-
-
-def _progress(job: Job) -> Progress:
-    total, done = job.chunks_total, job.chunks_done
-    percent = 100.0 if job.status is JobStatus.DONE else (100.0 * done / total if total else 0.0)
-    eta = None
-    synthesized = done - job.chunks_cached
-    if job.status is JobStatus.RUNNING and job.started_at and synthesized > 0 and total:
-        elapsed = time.time() - job.started_at
-        eta = round(elapsed / synthesized * (total - done), 1)
-    return Progress(
-        chunks_done=done,
-        chunks_total=total,
-        chunks_cached=job.chunks_cached,
-        percent=round(percent, 1),
-        eta_seconds=eta,
-    )
-
-
-def job_out(job: Job, base: str) -> JobOut:
-    req = job.request
-    links = _links(base, job)
-    audio = None
-    if job.status is JobStatus.DONE and job.result:
-        r = job.result
-        audio = AudioResult(
-            url=links.audio or "",
-            format=r["format"],
-            mime=r["mime"],
-            size_bytes=r["size"],
-            duration_seconds=r["duration"],
-            integrated_lufs=r["integrated_lufs"],
-            true_peak_dbtp=r["true_peak_dbtp"],
-            voice=r["voice"],
-        )
-    webhook = None
-    if req.get("callback_url"):
-        webhook = WebhookState(
-            attempts=job.webhook_attempts,
-            delivered=job.webhook_delivered_at is not None,
-            last_error=job.webhook_error,
-        )
-    return JobOut(
-        id=job.id,
-        status=job.status,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        progress=_progress(job),
-        title=req.get("title"),
-        voice=req.get("voice"),
-        speed=req.get("speed", 1.0),
-        format=req.get("format", "mp3"),
-        feed=req.get("feed"),
-        audio=audio,
-        error=job.error,
-        webhook=webhook,
-        links=links,
-    )
 
 
 @router.post(
@@ -142,26 +67,26 @@ def submit_job(
     `Idempotency-Key` returns the same job."""
     if len(article.source) > settings.max_article_chars:
         field = "text" if article.text is not None else "html"
-        error = InputTooLarge(
+        raise InputTooLarge(
             f"'{field}' has {len(article.source)} characters; "
-            f"the limit is {settings.max_article_chars}"
+            f"the limit is {settings.max_article_chars}",
+            field=field,
         )
-        error.field = field  # type: ignore[attr-defined]
-        raise error
-    catalog.get(article.voice or settings.default_voice)
+    voice = catalog.get(article.voice or settings.default_voice)
     if article.feed:
         request.app.state.feeds.require(article.feed)
-    request_lexicon([e.model_dump() for e in article.lexicon or []])
-    stored = article.as_request()
+    job_request = article.to_request(voice.id, owner=None)
+    request_lexicon(job_request.lexicon)  # a bad entry is a 422 now, not a failed job later
+    stored = job_request.to_json()
     digest = hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()
-    job, created = store.create(stored, digest, idempotency_key or None)
+    job, created = store.create(job_request, digest, idempotency_key or None)
     if created:
         try:
             # ignore_result: without it Celery subscribes this process to a result channel
             # per job (a Redis round trip each, and a set that only grows); the job's
             # outcome is in the store, never in a Celery result.
             queue.send_task(
-                PREPARE_TASK, args=[job.id], queue=settings.queue_name, ignore_result=True
+                PREPARE, args=[job.id], queue=settings.queue_name, ignore_result=True
             )
         except Exception as exc:  # kombu raises several unrelated types when Redis is down
             store.fail(job.id, "the job could not be queued; submit it again")
@@ -170,7 +95,7 @@ def submit_job(
     response.headers["Location"] = f"{base}/v1/jobs/{job.id}"
     if idempotency_key:
         response.headers["Idempotency-Key"] = idempotency_key
-    return JobAccepted(id=job.id, status=job.status, links=_links(base, job))
+    return JobAccepted(id=job.id, status=job.status, links=job_links(base, job))
 
 
 @router.get("/{job_id}", response_model=JobOut, summary="A job's status", responses=_ERRORS)
@@ -179,18 +104,28 @@ def get_job(job_id: str, request: Request, settings: SettingsDep, store: StoreDe
     return job_out(store.get(job_id), public_base_url(request, settings))
 
 
+def content_disposition(title: str | None, fallback: str, extension: str) -> str:
+    """`inline` with a file name made from the title: an ASCII name for every client, and
+    the title as written in `filename*` (RFC 6266 / 8187) for those that read it."""
+    name = " ".join((title or "").split())[:FILENAME_CHARS].strip() or fallback
+    ascii_name = re.sub(r"[^A-Za-z0-9]+", "-", unicodedata.normalize("NFKD", name)).strip("-")
+    ascii_name = ascii_name or fallback
+    encoded = quote(f"{name}.{extension}", safe="")
+    return f"inline; filename=\"{ascii_name}.{extension}\"; filename*=UTF-8''{encoded}"
+
+
 def _audio_headers(job: Job) -> tuple[dict[str, str], str]:
     if job.status is not JobStatus.DONE or not job.result:
         raise NotReady(f"job {job.id} is {job.status.value}; it has no audio")
     r = job.result
     headers = {
         "Accept-Ranges": "bytes",
-        "ETag": f'"{r["etag"]}"',
-        "Content-Type": r["mime"],
+        "ETag": f'"{r.etag}"',
+        "Content-Type": r.mime,
         "Cache-Control": "public, max-age=86400",
-        "Content-Disposition": f'inline; filename="{job.id}.{r["format"]}"',
+        "Content-Disposition": content_disposition(job.title, job.id, r.format.value),
     }
-    return headers, r["audio_key"]
+    return headers, job_audio_key(job.id, r.format)
 
 
 def audio_response(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any, Final
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
 
-from service.store import JobStatus
+from service.contract import JobRequest
+from service.store import Job, JobStatus
 from workers.master import AudioFormat
+from workers.pipeline import ISO_DATE_PATTERN
 from workers.synthesis import MAX_SPEED, MIN_SPEED
+from workers.text.prepare import InputFormat
 
 SLUG_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,62}$"
 LANGUAGE_PATTERN: Final = r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
@@ -50,6 +54,13 @@ class ArticleIn(BaseModel):
     title: Annotated[str | None, Field(max_length=500)] = None
     author: Annotated[str | None, Field(max_length=500)] = None
     publication: Annotated[str | None, Field(max_length=500)] = None
+    date: Annotated[
+        str | None,
+        Field(
+            pattern=f"^{ISO_DATE_PATTERN}$",
+            description="Publication date for the tags: YYYY-MM-DD, YYYY-MM or YYYY.",
+        ),
+    ] = None
     language: Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=35)] = "en"
     voice: Annotated[str | None, Field(max_length=200, description="See GET /v1/voices.")] = None
     speed: Annotated[float, Field(ge=MIN_SPEED, le=MAX_SPEED, allow_inf_nan=False)] = 1.0
@@ -72,10 +83,24 @@ class ArticleIn(BaseModel):
     def source(self) -> str:
         return self.text if self.text is not None else self.html or ""
 
-    def as_request(self) -> dict[str, Any]:
-        """The job's stored request (JSON-safe)."""
-        data = self.model_dump(mode="json", exclude_none=True)
-        return data
+    def to_request(self, voice: str, owner: str | None) -> JobRequest:
+        """The job's request, with the voice resolved (the default when none was asked)."""
+        return JobRequest(
+            source=self.source,
+            input_format=InputFormat.TEXT if self.text is not None else InputFormat.HTML,
+            voice=voice,
+            speed=self.speed,
+            format=self.format,
+            language=self.language,
+            title=self.title,
+            author=self.author,
+            publication=self.publication,
+            date=self.date,
+            feed=self.feed,
+            callback_url=str(self.callback_url) if self.callback_url else None,
+            lexicon=tuple(e.model_dump() for e in self.lexicon or ()),
+            owner=owner,
+        )
 
 
 class Links(BaseModel):
@@ -155,3 +180,75 @@ class ErrorOut(BaseModel):
     message: str
     field: str | None = None
     errors: list[dict[str, Any]] | None = None
+
+
+def job_links(base: str, job: Job) -> Links:
+    url = f"{base}/v1/jobs/{job.id}"
+    done = job.status is JobStatus.DONE
+    return Links(
+        self=url,
+        audio=f"{url}/audio" if done else None,
+        transcript=f"{url}/transcript.vtt" if done else None,
+        timings=f"{url}/timings.json" if done else None,
+    )
+
+
+def _progress(job: Job) -> Progress:
+    total, done = job.chunks_total, job.chunks_done
+    percent = 100.0 if job.status is JobStatus.DONE else (100.0 * done / total if total else 0.0)
+    eta = None
+    synthesized = done - job.chunks_cached
+    if job.status is JobStatus.RUNNING and job.started_at and synthesized > 0 and total:
+        elapsed = time.time() - job.started_at
+        eta = round(elapsed / synthesized * (total - done), 1)
+    return Progress(
+        chunks_done=done,
+        chunks_total=total,
+        chunks_cached=job.chunks_cached,
+        percent=round(percent, 1),
+        eta_seconds=eta,
+    )
+
+
+def job_out(job: Job, base: str) -> JobOut:
+    """The job's public representation: what `GET /v1/jobs/{id}` answers and the webhook
+    posts. `base` is the public base URL ('' for links relative to the server's root)."""
+    req = job.request
+    links = job_links(base, job)
+    audio = None
+    if job.status is JobStatus.DONE and job.result:
+        r = job.result
+        audio = AudioResult(
+            url=links.audio or "",
+            format=r.format,
+            mime=r.mime,
+            size_bytes=r.size,
+            duration_seconds=r.duration,
+            integrated_lufs=r.integrated_lufs,
+            true_peak_dbtp=r.true_peak_dbtp,
+            voice=r.voice,
+        )
+    webhook = None
+    if req.callback_url:
+        webhook = WebhookState(
+            attempts=job.webhook_attempts,
+            delivered=job.webhook_delivered_at is not None,
+            last_error=job.webhook_error,
+        )
+    return JobOut(
+        id=job.id,
+        status=job.status,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        progress=_progress(job),
+        title=job.title,
+        voice=req.voice,
+        speed=req.speed,
+        format=req.format,
+        feed=req.feed,
+        audio=audio,
+        error=job.error,
+        webhook=webhook,
+        links=links,
+    )

@@ -8,18 +8,18 @@ from pathlib import Path
 from typing import Any, Final
 
 from service.feeds.store import EpisodeRecord, FeedStore
+from service.keys import job_audio_key, job_timings_key
 from service.storage import Storage
 from service.store import Job, JobStatus, JobStore
-from workers.chapters import Chapter, chapters_from_timings, write_id3_chapters
 from workers.errors import FeedNotFound, NotReady
-from workers.master import AI_NOTICE, AudioFormat
+from workers.master import AI_NOTICE
+from workers.pipeline import UNTITLED
 from workers.stitch import SentenceTiming
 
 log = logging.getLogger(__name__)
 
 DESCRIPTION_CHARS: Final = 400
 """An episode's description: the article's opening sentences, up to about this long."""
-UNTITLED: Final = "Untitled article"
 
 
 def timings_of(doc: dict[str, Any]) -> list[SentenceTiming]:
@@ -28,16 +28,6 @@ def timings_of(doc: dict[str, Any]) -> list[SentenceTiming]:
         SentenceTiming(s["index"], s["start"], s["end"], s["text"], s["heading"], s["block"])
         for s in doc.get("sentences", [])
     ]
-
-
-def add_chapters_to_mp3(
-    path: Path, timings: list[SentenceTiming], duration: float, title: str | None
-) -> list[Chapter]:
-    """Write ID3 CHAP/CTOC frames for the article's headings into the finished MP3."""
-    chapters = chapters_from_timings(timings, duration, title)
-    if chapters:
-        write_id3_chapters(path, chapters)
-    return chapters
 
 
 def audio_duration(path: Path) -> float:
@@ -51,8 +41,8 @@ def audio_duration(path: Path) -> float:
 
 
 def episode_text(job: Job, timings: list[SentenceTiming]) -> tuple[str, str]:
-    """(title, description) from the request's title, else the article's first heading."""
-    title = job.request.get("title") or next((t.text for t in timings if t.heading), None)
+    """(title, description): the job's delivered title and the article's opening."""
+    title = job.title
     body: list[str] = []
     for t in timings:
         if t.heading and t.text == title:
@@ -78,14 +68,13 @@ def add_job_to_feed(
     """Make the finished job an episode of the feed (again: the same episode)."""
     feeds.get(slug)  # FeedNotFound before anything else
     job = jobs.get(job_id)
-    result = job.result or {}
-    if job.status is not JobStatus.DONE or "audio_key" not in result:
+    result = job.result
+    if job.status is not JobStatus.DONE or result is None:
         raise NotReady(f"job {job_id} has no audio to publish (status: {job.status.value})")
-    key = result["audio_key"]
+    key = job_audio_key(job_id, result.format)
     if not storage.exists(key):
         raise NotReady(f"the audio of job {job_id} is no longer stored")
-    timings_key = key.rsplit("/", 1)[0] + "/timings.json"
-    timings = timings_of(json.loads(storage.read_text(timings_key)))
+    timings = timings_of(json.loads(storage.read_text(job_timings_key(job_id))))
     auto_title, auto_description = episode_text(job, timings)
     return feeds.add_episode(
         slug,
@@ -93,7 +82,7 @@ def add_job_to_feed(
         title=title or auto_title,
         description=description or auto_description,
         audio_size=storage.size(key),
-        audio_mime=result.get("mime") or AudioFormat(result.get("format", "mp3")).mime,
+        audio_mime=result.mime,
         duration=audio_duration(storage.local_path(key)),
         published_at=job.finished_at,
     )
@@ -103,7 +92,7 @@ def publish_finished_job(jobs: JobStore, storage: Storage, job_id: str) -> None:
     """The worker's hook after a job is done: a job submitted with `feed` becomes an episode.
     A feed deleted while the job ran is logged, not an error of the job."""
     job = jobs.get(job_id)
-    slug = job.request.get("feed")
+    slug = job.request.feed
     if not slug:
         return
     feeds = FeedStore(jobs.engine)

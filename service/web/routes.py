@@ -22,6 +22,7 @@ from service.feeds import publish
 from service.feeds.episodes import timings_of
 from service.feeds.rss import RSS_MIME
 from service.feeds.store import EpisodeRecord, Feed, FeedStore
+from service.keys import job_timings_key
 from service.web.http import conditional_response, public_base_url
 from workers.chapters import chapters_from_timings, render_chapters_json
 from workers.errors import EpisodeNotFound, FeedNotFound
@@ -153,10 +154,9 @@ def feed_artwork(
 
 def _episode_timings(store: StoreDep, storage: StorageDep, episode: EpisodeRecord) -> dict:
     job = store.get(episode.job_id)
-    key = (job.result or {}).get("audio_key")
-    if not key:
+    if job.result is None:
         raise EpisodeNotFound(f"episode {episode.id} has no audio")
-    return json.loads(storage.read_text(key.rsplit("/", 1)[0] + "/timings.json"))
+    return json.loads(storage.read_text(job_timings_key(job.id)))
 
 
 @router.api_route("/episodes/{episode_id}/audio.{ext}", methods=["GET", "HEAD"])
@@ -174,7 +174,7 @@ def episode_audio(
     (the episode id is unguessable, so podcast apps need no API key)."""
     episode = feeds.episode(episode_id)
     job = store.get(episode.job_id)
-    if (job.result or {}).get("format") != ext:
+    if job.result is None or job.result.format.value != ext:
         raise EpisodeNotFound(f"episode {episode_id} has no .{ext} audio")
     return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
 

@@ -108,7 +108,7 @@ def test_queue_down_from_the_start(
     stack.settings = stack.settings.model_copy(
         update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"}
     )
-    with caplog.at_level(logging.WARNING, logger="workers.tasks"):
+    with caplog.at_level(logging.WARNING, logger="service.tasks"):
         stack.start_api()
     assert "could not connect to the queue yet" in caplog.text
     response = stack.http.post("/v1/jobs", json={"text": SHORT_ARTICLE})

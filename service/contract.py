@@ -1,0 +1,146 @@
+"""The job contract between the API and the workers: what was asked, and what was delivered.
+
+A `JobRequest` is validated once, at submit (the default voice resolved, the speed parsed,
+the lexicon checked), stored as JSON and read back as the same object by every task. A
+`JobResult` is what `finish` records. Neither carries a storage key: `service.keys` builds
+those from the job id and the format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from workers.master import AudioFormat
+from workers.synthesis import SynthesisSettings
+from workers.text.prepare import ArticleMeta, InputFormat
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """One article to narrate, as validated at submit."""
+
+    source: str
+    """The article: plain text (or light Markdown), or an HTML page."""
+
+    input_format: InputFormat
+    """How `source` is read: `text` or `html`."""
+
+    voice: str
+    """The voice id, resolved at submit (the default voice when none was asked for)."""
+
+    speed: float = 1.0
+    """Speaking rate (Piper's length scale is its inverse)."""
+
+    format: AudioFormat = AudioFormat.MP3
+    """The delivered file's format."""
+
+    language: str = "en"
+    title: str | None = None
+    """As given; the delivered title falls back to the article's headline (`ArticleInfo`)."""
+
+    author: str | None = None
+    publication: str | None = None
+    date: str | None = None
+    """Publication date (ISO 8601: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`) for the tags."""
+
+    feed: str | None = None
+    """Slug of the podcast feed the finished job becomes an episode of."""
+
+    callback_url: str | None = None
+    """Called with the job's public representation when the job ends."""
+
+    lexicon: tuple[dict[str, Any], ...] = ()
+    """The request's own pronunciation entries (`word`, `replacement`, `case_sensitive`)."""
+
+    owner: str | None = None
+    """The id of the API key that submitted the job (never the key itself)."""
+
+    def meta(self) -> ArticleMeta:
+        return ArticleMeta(
+            title=self.title,
+            author=self.author,
+            publication=self.publication,
+            date=self.date,
+            language=self.language,
+        )
+
+    def synthesis(self) -> SynthesisSettings:
+        return SynthesisSettings(speed=self.speed)
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["input_format"] = self.input_format.value
+        data["format"] = self.format.value
+        data["lexicon"] = list(self.lexicon)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> JobRequest:
+        return cls(
+            **{
+                **data,
+                "input_format": InputFormat(data["input_format"]),
+                "format": AudioFormat(data["format"]),
+                "lexicon": tuple(data.get("lexicon") or ()),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What `prepare` learned about the article: the metadata the delivered file carries."""
+
+    title: str
+    """The request's title, else the extracted headline, else the first sentence (shortened)."""
+
+    author: str | None = None
+    publication: str | None = None
+    date: str | None = None
+
+    @classmethod
+    def of(cls, meta: ArticleMeta) -> ArticleInfo:
+        return cls(meta.title or "", meta.author, meta.publication, meta.date)
+
+    def meta(self, language: str) -> ArticleMeta:
+        return ArticleMeta(self.title, self.author, self.publication, self.date, language)
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ArticleInfo:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """The delivered audio of a finished job, as measured on the file."""
+
+    format: AudioFormat
+    etag: str
+    """The first 32 hex digits of the file's SHA-256."""
+
+    size: int
+    duration: float
+    """Seconds."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+    voice: str
+    sentences: int
+    chapters: int = 0
+
+    @property
+    def mime(self) -> str:
+        return self.format.mime
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["format"] = self.format.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> JobResult:
+        return cls(**{**data, "format": AudioFormat(data["format"])})
