@@ -5,8 +5,18 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, NamedTuple, Protocol
+
+
+class StoredFile(NamedTuple):
+    """One file as a listing sees it, without reading it."""
+
+    key: str
+    size: int
+    used_at: float
+    """When it was last written or `touch`ed, in seconds since the epoch."""
 
 
 class Storage(Protocol):
@@ -38,6 +48,22 @@ class Storage(Protocol):
 
     def check(self) -> None:
         """Raise when the storage cannot be written (for /readyz)."""
+        ...
+
+    def iter_prefix(self, prefix: str) -> Iterator[StoredFile]:
+        """Every file under `prefix`, in no particular order: one listing, no reads (an
+        object store's paginated list gives key, size and last-modified alike)."""
+        ...
+
+    def touch(self, key: str) -> bool:
+        """Mark `key` as used now (its `used_at`); False, and nothing done, when it does not
+        exist. Cache hits call it so that the least recently *used* audio is pruned first.
+        (An object store would copy the object onto itself, or keep the time in metadata.)"""
+        ...
+
+    def delete(self, key: str, unused_since: float | None = None) -> bool:
+        """Remove one file; with `unused_since`, only if it was not written or touched after
+        that time (a conditional delete). True when this call removed it."""
         ...
 
 
@@ -93,3 +119,45 @@ class DirectoryStorage:
         probe = self.root / f".ready-{uuid.uuid4().hex}"
         probe.write_bytes(b"ok")
         probe.unlink()
+
+    def iter_prefix(self, prefix: str) -> Iterator[StoredFile]:
+        top = self._path(prefix)
+        if top.is_file():
+            stat = top.stat()
+            yield StoredFile(prefix, stat.st_size, stat.st_mtime)
+            return
+        pending = [(str(top), prefix.rstrip("/"))]
+        while pending:  # scandir's entries carry their type: no extra stat for directories
+            directory, key_prefix = pending.pop()
+            try:
+                entries = list(os.scandir(directory))
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # removed while we walked, or never there
+            for entry in entries:
+                key = f"{key_prefix}/{entry.name}" if key_prefix else entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((entry.path, key))
+                    elif entry.is_file(follow_symlinks=False):
+                        stat = entry.stat(follow_symlinks=False)
+                        yield StoredFile(key, stat.st_size, stat.st_mtime)
+                except FileNotFoundError:
+                    continue
+
+    def touch(self, key: str) -> bool:
+        path = self._path(key)
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            return False
+        return path.is_file()
+
+    def delete(self, key: str, unused_since: float | None = None) -> bool:
+        path = self._path(key)
+        try:
+            if unused_since is not None and path.stat().st_mtime > unused_since:
+                return False
+            path.unlink()
+        except (FileNotFoundError, IsADirectoryError):
+            return False
+        return True
