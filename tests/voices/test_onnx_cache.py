@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import onnx
@@ -38,6 +39,15 @@ def _options() -> onnxruntime.SessionOptions:
     return options
 
 
+def _built_with(
+    module: ModuleType, name: str, step: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> onnxruntime.InferenceSession:
+    """A session of a cache built afresh under `tmp_path` with `module.name` replaced."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(module, name, step)
+    return optimized_session(MODEL, _options())
+
+
 def test_cache_is_written_once_and_gives_the_same_audio(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -50,9 +60,9 @@ def test_cache_is_written_once_and_gives_the_same_audio(
     stamp = cached.stat().st_mtime_ns
     second = optimized_session(MODEL, _options())
     assert cached.stat().st_mtime_ns == stamp  # reused, not rewritten
-    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
-    np.testing.assert_allclose(_audio(second), _audio(reference), atol=1e-4)
-    np.testing.assert_allclose(_audio(first), _audio(reference), atol=1e-4)
+    reference = _published_audio()
+    np.testing.assert_allclose(_audio(second), reference, atol=1e-4)
+    np.testing.assert_allclose(_audio(first), reference, atol=1e-4)
 
 
 def test_cache_holds_the_vocoder_as_2d_convolutions(
@@ -84,8 +94,7 @@ def test_a_rewrite_onnxruntime_rejects_falls_back_to_the_published_model(
     # Stands in for a rewrite gone wrong on some other voice: bytes onnxruntime refuses.
     monkeypatch.setattr(voices.onnx_cache, "rewritten_model", lambda model: b"not a model")
     session = optimized_session(MODEL, _options())
-    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
-    np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
+    np.testing.assert_allclose(_audio(session), _published_audio(), atol=1e-4)
     assert "rejected the rewritten" in caplog.text
 
 
@@ -106,14 +115,11 @@ def test_a_blocked_layout_that_changes_the_samples_is_not_cached(
         leaky.attribute[0].f = 0.3
         return moved
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(voices.blocked_layout, "keep_blocked", wrong)
-    session = optimized_session(MODEL, _options())
+    session = _built_with(voices.blocked_layout, "keep_blocked", wrong, tmp_path, monkeypatch)
     assert "changed its samples" in caplog.text
     cached = onnx.load(str(cached_model_path(MODEL)))
     assert not [n for n in cached.graph.node if n.name.endswith("_narrate_blocked")]
-    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
-    np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
+    np.testing.assert_allclose(_audio(session), _published_audio(), atol=1e-4)
 
 
 def test_a_failing_blocked_layout_pass_costs_only_its_speed(
@@ -124,13 +130,10 @@ def test_a_failing_blocked_layout_pass_costs_only_its_speed(
     def broken(model: onnx.ModelProto) -> int:
         raise KeyError("a graph this pass was not written for")
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(voices.blocked_layout, "keep_blocked", broken)
-    session = optimized_session(MODEL, _options())
+    session = _built_with(voices.blocked_layout, "keep_blocked", broken, tmp_path, monkeypatch)
     assert "blocked layout failed" in caplog.text
     assert cached_model_path(MODEL).is_file()
-    reference = onnxruntime.InferenceSession(str(MODEL), providers=["CPUExecutionProvider"])
-    np.testing.assert_allclose(_audio(session), _audio(reference), atol=1e-4)
+    np.testing.assert_allclose(_audio(session), _published_audio(), atol=1e-4)
 
 
 def test_a_graph_rewrite_that_changes_the_samples_is_not_cached(
@@ -147,9 +150,7 @@ def test_a_graph_rewrite_that_changes_the_samples_is_not_cached(
         _one_convolution_scaled(model)
         return lifted
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(voices.graph_rewrite, "convolutions_as_2d", wrong)
-    session = optimized_session(MODEL, _options())
+    session = _built_with(voices.graph_rewrite, "convolutions_as_2d", wrong, tmp_path, monkeypatch)
     assert "the graph rewrite of en_US-joe-medium.onnx changed its samples" in caplog.text
     cached = onnx.load(str(cached_model_path(MODEL)))
     names = [n.name for n in cached.graph.node] + [i.name for i in cached.graph.initializer]
@@ -170,9 +171,7 @@ def test_when_no_optimized_form_speaks_alike_the_published_model_is_cached(
         _one_convolution_scaled(model)
         return model.SerializeToString()
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(voices.onnx_cache, "_optimized", wrong)
-    session = optimized_session(MODEL, _options())
+    session = _built_with(voices.onnx_cache, "_optimized", wrong, tmp_path, monkeypatch)
     assert "onnxruntime's graph optimizations of en_US-joe-medium.onnx changed" in caplog.text
     assert "caching it as published" in caplog.text
     assert cached_model_path(MODEL).read_bytes() == MODEL.read_bytes()
