@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -39,40 +40,24 @@ def feed_prefix(slug: str) -> str:
 
 
 def episode_out(base: str, e: EpisodeRecord) -> EpisodeOut:
-    return EpisodeOut(
-        id=e.id,
-        job_id=e.job_id,
-        guid=e.guid,
-        title=e.title,
-        description=e.description,
-        published_at=e.published_at,
-        audio_url=publish.audio_url(base, e),
-        audio_size=e.audio_size,
-        audio_mime=e.audio_mime,
-        duration_seconds=round(e.duration, 3),
+    """The episode's public fields, with its audio URL (the rest, `feed_id`, left out)."""
+    return EpisodeOut.model_validate(
+        asdict(e)
+        | {"audio_url": publish.audio_url(base, e), "duration_seconds": round(e.duration, 3)}
     )
 
 
 def feed_out(base: str, feed: Feed, episodes: list[EpisodeRecord]) -> FeedOut:
-    return FeedOut(
-        slug=feed.slug,
-        title=feed.title,
-        description=feed.description,
-        author=feed.author,
-        owner_name=feed.owner_name,
-        owner_email=feed.owner_email,
-        language=feed.language,
-        category=feed.category,
-        explicit=feed.explicit,
-        image_url=publish.artwork_url(base, feed),
-        link=feed.link,
-        private=feed.private,
-        token=feed.token,
-        podcast_guid=feed.podcast_guid,
-        links=FeedLinks(
-            rss=publish.feed_xml_url(base, feed), page=publish.feed_page_url(base, feed)
-        ),
-        episodes=[episode_out(base, e) for e in episodes],
+    """The feed's public fields, with its URLs and episodes (storage details left out)."""
+    links = FeedLinks(rss=publish.feed_xml_url(base, feed), page=publish.feed_page_url(base, feed))
+    return FeedOut.model_validate(
+        asdict(feed)
+        | {
+            "image_url": publish.artwork_url(base, feed),
+            "private": feed.private,
+            "links": links,
+            "episodes": [episode_out(base, e) for e in episodes],
+        }
     )
 
 
