@@ -378,9 +378,9 @@ class JobStore(SqlStore):
             ).all()
             return [Job.from_row(r) for r in rows]
 
-    def requeue(self, job_id: str, before: float) -> bool:
-        """Count a watchdog re-queue of a job still stalled since `before`; False when it
-        moved on meanwhile or another process re-queued it first."""
+    def requeue(self, job_id: str, before: float, now: float) -> bool:
+        """Count a watchdog re-queue (at `now`) of a job still stalled since `before`; False
+        when it moved on meanwhile or another process re-queued it first."""
         last_move = func.coalesce(JobRow.progress_at, JobRow.created_at)
         with self._session() as session:
             return bool(
@@ -393,7 +393,7 @@ class JobStore(SqlStore):
                     )
                     .values(
                         requeues=JobRow.requeues + 1,
-                        progress_at=time.time(),
+                        progress_at=now,
                         finishing_by=None,
                         finishing_at=None,
                     )

@@ -285,11 +285,12 @@ def sweep_stalled(ctx: WorkerContext, now: float | None = None) -> tuple[int, in
     (its `prepare` resumes it: chunks done stay done), up to `stall_requeues` times; then
     fail it. Idempotent, so every API process may run it. Returns (re-queued, failed)."""
     settings = ctx.settings
-    before = (now or time.time()) - settings.stall_after_s
+    now = now or time.time()
+    before = now - settings.stall_after_s
     requeued = failed = 0
     for job in ctx.store.stalled(before):
         if job.requeues < settings.stall_requeues:
-            if ctx.store.requeue(job.id, before):
+            if ctx.store.requeue(job.id, before, now):
                 ctx.send(PREPARE, job.id)
                 requeued += 1
         elif ctx.store.fail(
@@ -365,23 +366,25 @@ def create_celery(settings: Settings) -> Celery:
 
 
 def _register_tasks(app: Celery) -> None:
+    # shared=False: a shared task (Celery's default) is added to every app finalized later in
+    # the process, where it would run with the first app's settings and context.
     settings: Settings = app.conf.narrate_settings
 
-    @app.task(name=PREPARE, bind=True)
+    @app.task(name=PREPARE, bind=True, shared=False)
     def prepare(self: Task, job_id: str) -> None:
         run_step(context_for(app), self, "preparing the text", prepare_job, job_id)
 
-    @app.task(name=SYNTHESIZE, bind=True)
+    @app.task(name=SYNTHESIZE, bind=True, shared=False)
     def synthesize(self: Task, job_id: str, index: int) -> None:
         stage = f"synthesizing chunk {index + 1}"
         run_step(context_for(app), self, stage, synthesize_job_chunk, job_id, index)
 
-    @app.task(name=FINISH, bind=True)
+    @app.task(name=FINISH, bind=True, shared=False)
     def finish(self: Task, job_id: str) -> None:
         claim = self.request.id or ""
         run_step(context_for(app), self, "finishing the audio", finish_job, job_id, claim)
 
-    @app.task(name=WEBHOOK, bind=True, max_retries=settings.webhook_attempts - 1)
+    @app.task(name=WEBHOOK, bind=True, shared=False, max_retries=settings.webhook_attempts - 1)
     def deliver_webhook(self: Task, job_id: str) -> None:
         try:
             deliver_job_webhook(context_for(app), job_id)
