@@ -129,7 +129,7 @@ def receiver_port() -> Iterator[int]:
 
 
 def test_webhook_target_down_then_up(make_stack: Callable[..., Stack], receiver_port: int) -> None:
-    stack = make_stack()
+    stack = make_stack(public_base_url="https://narrate.example.org")
     stack.start_api()
     stack.start_worker()
     callback = f"http://127.0.0.1:{receiver_port}/hook"
@@ -161,6 +161,10 @@ def test_webhook_target_down_then_up(make_stack: Callable[..., Stack], receiver_
     assert not verify("another secret", body, headers[SIGNATURE_HEADER])
     payload = json.loads(body)
     assert payload["id"] == job_id and payload["status"] == "done"
+    # Exactly the public representation (the webhook's own state moves on as it is sent).
+    public = stack.job(job_id)
+    assert {**payload, "webhook": None} == {**public, "webhook": None}
+    assert "audio_key" not in body.decode() and "request" not in payload
 
 
 def test_webhook_never_reachable_leaves_job_done(make_stack: Callable[..., Stack]) -> None:
