@@ -2,7 +2,7 @@
 
 feedgen's podcast extension writes `itunes:explicit` as `yes`/`no`/`clean`; Apple now wants
 `true`/`false`, so the channel's explicit flag is written here instead (never set it through
-feedgen's `itunes_explicit`).
+feedgen's `itunes_explicit`). `itunes:category` too (never feedgen's `itunes_category`).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class PodcastExtension(BaseExtension):
         self._locked: bool | None = None
         self._locked_owner: str | None = None
         self._explicit: bool | None = None
+        self._category: tuple[str, str | None] | None = None
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
@@ -52,11 +53,22 @@ class PodcastExtension(BaseExtension):
     def explicit(self, explicit: bool) -> None:
         self._explicit = explicit
 
+    def itunes_category(self, category: str, subcategory: str | None = None) -> None:
+        """Written here rather than by feedgen, whose lookup puts the name into an XPath
+        expression (a `"` in it raises)."""
+        self._category = (category, subcategory)
+
     def extend_rss(self, rss_feed):  # type: ignore[no-untyped-def]  (feedgen's lxml element)
         channel = rss_feed[0]
         if self._explicit is not None:
             elem = xml_elem(f"{{{ITUNES_NS}}}explicit", channel)
             elem.text = "true" if self._explicit else "false"
+        if self._category and self._category[0]:
+            top, sub = self._category
+            elem = xml_elem(f"{{{ITUNES_NS}}}category", channel)
+            elem.attrib["text"] = top
+            if sub:
+                xml_elem(f"{{{ITUNES_NS}}}category", elem).attrib["text"] = sub
         if self._locked is not None:
             elem = xml_elem(f"{{{PODCAST_NS}}}locked", channel)
             elem.text = "yes" if self._locked else "no"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime
-from enum import StrEnum
-from typing import Final
+from enum import Enum, StrEnum
+from typing import Any, Final, TypeVar
 
 from feedgen.feed import FeedGenerator
 
@@ -19,6 +20,14 @@ PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"
 RSS_MIME: Final = "application/rss+xml"
 CHAPTERS_MIME: Final = "application/json+chapters"
 GENERATOR: Final = "Narrate"
+UNTITLED: Final = "Untitled"
+"""Written where a required title is empty once unwritable characters are removed."""
+
+_NOT_XML_CHAR: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Everything outside XML 1.0's `Char` production: C0 controls other than tab, LF and CR,
+lone surrogates, U+FFFE and U+FFFF. No escape can carry them; lxml refuses them."""
+
+Record = TypeVar("Record")
 
 
 class EpisodeType(StrEnum):
@@ -76,31 +85,64 @@ class Episode:
     chapters_url: str | None = None
 
 
+def xml_text(text: str) -> str:
+    """`text` without the characters an XML 1.0 document cannot hold."""
+    return _NOT_XML_CHAR.sub("", text)
+
+
+def _xml_safe(record: Record) -> Record:
+    """A copy of a channel or episode record (and the records inside it) with every string
+    made writable, so that one stray control character in one title cannot break the
+    whole feed."""
+    changes: dict[str, Any] = {}
+    for f in fields(record):  # type: ignore[arg-type]
+        value = getattr(record, f.name)
+        if isinstance(value, str) and not isinstance(value, Enum):
+            changes[f.name] = xml_text(value)
+        elif isinstance(value, tuple | list):
+            changes[f.name] = tuple(_xml_safe(v) if is_dataclass(v) else v for v in value)
+    return replace(record, **changes)  # type: ignore[type-var]
+
+
+def _or(text: str, fallback: str) -> str:
+    return text if text.strip() else fallback
+
+
 def itunes_duration(seconds: float) -> str:
     return str(round(seconds))
 
 
 def build_rss(channel: Channel, episodes: Sequence[Episode]) -> bytes:
-    """The feed as UTF-8 XML; the same records give the same bytes (no clock is read)."""
+    """The feed as UTF-8 XML; the same records give the same bytes (no clock is read).
+
+    Characters XML cannot hold are dropped from every string first; a required field left
+    empty by that (or given empty) gets a stand-in, so that any records give a feed."""
+    channel = _xml_safe(channel)
+    episodes = [_xml_safe(ep) for ep in episodes]
+    title = _or(channel.title, UNTITLED)
+    description = _or(channel.description, title)
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podcast2", PodcastExtension, PodcastEntryExtension)
-    fg.title(channel.title)
-    fg.description(channel.description)
+    fg.title(title)
+    fg.description(description)
     # feedgen writes the *last* link as RSS <link> (its comment says the first): self first.
     fg.link(href=channel.self_url, rel="self")
-    fg.link(href=channel.link, rel="alternate")
+    fg.link(href=channel.link or channel.self_url or "/", rel="alternate")
     fg.language(channel.language)
     fg.lastBuildDate(channel.updated)
     fg.generator(GENERATOR)
     fg.podcast.itunes_author(channel.author)
-    fg.podcast.itunes_owner(name=channel.owner_name, email=channel.owner_email)
-    fg.podcast.itunes_summary(channel.description)
+    if channel.owner_email:  # feedgen wants both or neither
+        fg.podcast.itunes_owner(
+            name=channel.owner_name or channel.author or title, email=channel.owner_email
+        )
+    fg.podcast.itunes_summary(description)
     top, _, sub = (part.strip() for part in channel.category.partition(">"))
-    fg.podcast.itunes_category(top, sub or None)
+    fg.podcast2.itunes_category(top, sub or None)
     if channel.image_url:
         fg.podcast.itunes_image(channel.image_url)
-        fg.image(url=channel.image_url, title=channel.title, link=channel.link)
+        fg.image(url=channel.image_url, title=title, link=channel.link or channel.self_url)
     fg.podcast2.explicit(channel.explicit)
     fg.podcast2.podcast_locked(channel.locked, channel.owner_email)
     fg.podcast2.podcast_guid(channel.guid)
@@ -108,8 +150,9 @@ def build_rss(channel: Channel, episodes: Sequence[Episode]) -> bytes:
     for ep in sorted(episodes, key=lambda e: (e.published, e.guid)):
         fe = fg.add_entry()
         fe.guid(ep.guid, permalink=False)
-        fe.title(ep.title)
-        fe.description(ep.description or ep.title)
+        episode_title = _or(ep.title, UNTITLED)
+        fe.title(episode_title)
+        fe.description(_or(ep.description, episode_title))
         if ep.link:
             fe.link(href=ep.link)
         fe.pubDate(ep.published)

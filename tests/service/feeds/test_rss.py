@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from service.feeds.podcast_ns import ITUNES_NS, PODCAST_NS, TranscriptLink
 from service.feeds.rss import Channel, Episode, EpisodeType, build_rss, podcast_guid
@@ -172,3 +175,110 @@ def test_partytime_reads_the_podcast_namespace() -> None:
             "url": ep.chapters_url,
             "type": "application/json+chapters",
         }
+
+
+# --- any text in any field still gives a feed (issue 10, item 5) --------------------------
+
+
+def is_xml_char(c: str) -> bool:
+    """XML 1.0 (Fifth Edition) §2.2 `Char`, written out here as the spec gives it."""
+    cp = ord(c)
+    return (
+        cp in (0x9, 0xA, 0xD)
+        or 0x20 <= cp <= 0xD7FF
+        or 0xE000 <= cp <= 0xFFFD
+        or 0x10000 <= cp <= 0x10FFFF
+    )
+
+
+def writable(text: str) -> str:
+    return "".join(c for c in text if is_xml_char(c))
+
+
+HOSTILE_CHARS = st.characters(codec=None, exclude_categories=()) | st.sampled_from(
+    ["\x00", "\x08", "\x0b", "\x0c", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff", "\r", "\x7f"]
+)
+TEXT = st.text(HOSTILE_CHARS, max_size=40)
+WHEN = st.datetimes(
+    min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+)
+ANY_TRANSCRIPTS = st.lists(
+    st.builds(TranscriptLink, url=TEXT, type=TEXT, language=TEXT | st.none(), rel=TEXT | st.none()),
+    max_size=2,
+).map(tuple)
+ANY_CHANNEL = st.builds(
+    Channel,
+    title=TEXT,
+    description=TEXT,
+    link=TEXT,
+    self_url=TEXT,
+    language=TEXT,
+    author=TEXT,
+    owner_name=TEXT,
+    owner_email=TEXT,
+    category=TEXT,
+    explicit=st.booleans(),
+    guid=TEXT,
+    updated=WHEN,
+    image_url=TEXT | st.none(),
+    locked=st.booleans(),
+)
+ANY_EPISODE = st.builds(
+    Episode,
+    guid=TEXT,
+    title=TEXT,
+    description=TEXT,
+    published=WHEN,
+    audio_url=TEXT,
+    audio_length=st.integers(min_value=0, max_value=2**40),
+    audio_type=TEXT,
+    duration=st.floats(min_value=0, max_value=1e6),
+    link=TEXT | st.none(),
+    episode_type=st.sampled_from(EpisodeType),
+    transcripts=ANY_TRANSCRIPTS,
+    chapters_url=TEXT | st.none(),
+)
+
+
+def replaced(channel: Channel, **changes: object) -> Channel:
+    return dataclasses.replace(channel, **changes)
+
+
+@given(
+    channel=ANY_CHANNEL,
+    # Distinct (date, guid) pairs, so that the expected order is defined.
+    episodes=st.lists(ANY_EPISODE, max_size=3, unique_by=lambda e: (e.published, writable(e.guid))),
+)
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@example(
+    channel=replaced(make_channel(), title="Morning\u000bBriefing"), episodes=[make_episode(1)]
+)
+@example(
+    channel=make_channel(),
+    episodes=[dataclasses.replace(make_episode(1), description="Back\u0008space in the text")],
+)
+def test_any_text_in_any_field_gives_a_well_formed_feed(
+    channel: Channel, episodes: list[Episode]
+) -> None:
+    """The audit's feed: one `\\u0008` in an article (or `\\u000b` in a feed title) and lxml
+    raised, so `/feeds/{slug}.xml` answered 500 for everyone. The oracles are expat (the
+    standard library's parser, not the lxml that wrote the feed) and feedparser."""
+    xml = build_rss(channel, episodes)
+    root = ET.fromstring(xml)  # raises on anything not well-formed
+    rss_channel = root.find("channel")
+    assert rss_channel is not None
+    items = rss_channel.findall("item")
+    assert len(items) == len(episodes)
+    title = writable(channel.title)
+    assert rss_channel.findtext("title") == (title if title.strip() else "Untitled")
+    newest_first = sorted(episodes, key=lambda e: (e.published, writable(e.guid)), reverse=True)
+    for item, episode in zip(items, newest_first, strict=True):
+        expected = writable(episode.title)
+        assert item.findtext("title") == (expected if expected.strip() else "Untitled")
+        enclosure = item.find("enclosure")
+        assert enclosure is not None and enclosure.get("url") == writable(episode.audio_url)
+        for element, link in zip(
+            item.findall(f"{{{PODCAST_NS}}}transcript"), episode.transcripts, strict=True
+        ):
+            assert element.get("url") == writable(link.url)
+    assert len(parse_with_feedparser(xml).entries) == len(episodes)
