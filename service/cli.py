@@ -116,10 +116,10 @@ class ProgressBar:
 
 def _lexicon(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The deployment lexicon merged with `--lexicon FILE` (the file wins)."""
-    from service.settings import Settings
+    from service.settings import load_settings
     from workers.text.lexicon import Lexicon
 
-    return Settings().article_lexicon(Lexicon.load(args.lexicon) if args.lexicon else None)
+    return load_settings().article_lexicon(Lexicon.load(args.lexicon) if args.lexicon else None)
 
 
 def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
@@ -151,12 +151,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace, pool: SynthesisPool) -> int:
-    from service.settings import Settings
+    from service.settings import load_settings
     from workers.master import AudioFormat
     from workers.pipeline import ConvertOptions, convert_article
     from workers.synthesis import SynthesisSettings
 
-    settings = Settings()
+    settings = load_settings()
     fmt = AudioFormat(
         args.format or (Path(args.output).suffix.lstrip(".") if args.output else "mp3")
     )
@@ -206,9 +206,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from service.settings import Settings
+    from service.settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     catalog = settings.voice_catalog()
     for voice_id in catalog.ids():
         v = catalog.get(voice_id)
@@ -218,9 +218,9 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
 
 def _service_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from service.settings import Settings
+    from service.settings import load_settings
 
-    settings = Settings()
+    settings = load_settings()
     if getattr(args, "data_dir", None):
         settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
     return settings

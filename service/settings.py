@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from voices.catalog import DEFAULT_VOICE_ID, VoiceCatalog
 from workers.cores import usable_cores
+from workers.errors import InvalidSetting
 
 SQLITE_FILE: Final = "narrate.db"
 STORAGE_DIR: Final = "storage"
@@ -162,3 +163,21 @@ class Settings(BaseSettings):
             else:
                 env[f"NARRATE_{name.upper()}"] = str(value)
         return env
+
+
+def load_settings() -> Settings:
+    """The settings of this process; `InvalidSetting` names the variable that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_variable(error['loc'])}: {error['msg']}" for error in exc.errors()[:3]
+        )
+        raise InvalidSetting(f"invalid setting {problems}") from None
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    name = str(loc[0]) if loc else "?"
+    return {"redis_url": "REDIS_URL", "database_url": "DATABASE_URL"}.get(
+        name, f"NARRATE_{name.upper()}"
+    )

@@ -8,6 +8,7 @@
     │   ├── LexiconError         a pronunciation lexicon that cannot be read
     │   ├── InvalidSSML          SSML that is malformed or outside the subset
     │   ├── UnsafeURL            a URL Narrate will not call (private address…)
+    │   ├── InvalidSetting       a setting (environment, `.env`) that cannot be used
     │   ├── InvalidFeedField     a feed slug, language, category, email or URL
     │   ├── InvalidImage         feed artwork that is not a usable JPEG/PNG
     │   └── UnknownFeed          a job names a feed that does not exist
@@ -98,6 +99,10 @@ class InvalidSSML(InputError):
 
 class UnsafeURL(InputError):
     """A URL Narrate refuses to call: not http(s), or an address that is not public."""
+
+
+class InvalidSetting(InputError):
+    """A setting from the environment or `.env` that cannot be used."""
 
 
 class InvalidFeedField(InputError):
