@@ -276,7 +276,8 @@ def fetch(
     check_public_url(url, allow_private)
     parsed = _parse(url)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    addresses = _resolve(parsed.host, port, deadline)
+    # The IDNA (punycode) form: what DNS holds and what TLS and `Host` carry.
+    addresses = _resolve(parsed.raw_host.decode("ascii"), port, deadline)
     if not allow_private and not all(address_is_public(a) for a in addresses):
         # Every address must pass: a name with one public and one private address could
         # otherwise be steered to the private one.
@@ -284,7 +285,12 @@ def fetch(
     target = httpcore.URL(
         scheme=parsed.raw_scheme, host=parsed.raw_host, port=parsed.port, target=parsed.raw_path
     )
-    request_headers = [(k.encode(), v.encode()) for k, v in (headers or {}).items()]
+    # `Host` from the URL as written (brackets around IPv6, the port when not the default):
+    # httpcore's own would drop the brackets.
+    request_headers = [(b"Host", parsed.netloc)]
+    request_headers += [
+        (k.encode(), v.encode()) for k, v in (headers or {}).items() if k.lower() != "host"
+    ]
     last_error: Exception | None = None
     for address in addresses:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from typing import Any
 
@@ -296,3 +297,34 @@ def test_refused_closed_silent_and_foreign_ports_look_the_same() -> None:
     for name, error in messages.items():
         assert type(error) is FetchError, (name, error)
         assert str(error) == UNREACHABLE, (name, error)
+
+
+def test_ipv6_literals_get_a_bracketed_host_header() -> None:
+    listener = socket.socket(socket.AF_INET6)
+    try:
+        listener.bind(("::1", 0))
+    except OSError:
+        listener.close()
+        pytest.skip("no IPv6 loopback here")
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    seen: list[bytes] = []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(4096)
+            seen.append(data)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        response = fetch("GET", f"http://[::1]:{port}/x", timeout=5, allow_private=True)
+    finally:
+        thread.join(5)
+        listener.close()
+    assert response.status == 200
+    assert f"\r\nHost: [::1]:{port}\r\n".encode() in seen[0]
