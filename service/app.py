@@ -17,6 +17,7 @@ from service.settings import Settings
 from service.storage import DirectoryStorage
 from service.store import JobStore
 from service.web.routes import install_feeds_and_pages
+from service.webhooks import warn_if_unsigned
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     app.state.metrics = metrics.metrics_registry(settings, app.state.store)
     if not settings.api_key_list():
         log.warning("no API keys configured (NARRATE_API_KEYS): the API is open to anyone")
+    warn_if_unsigned(settings, log)
     install_error_handlers(app)
     for module in (jobs, voices, health, metrics):
         app.include_router(module.router)

@@ -33,7 +33,7 @@ from typing import Any, Final
 import httpcore
 import httpx
 
-from workers.errors import InputError, NarrateError
+from workers.errors import FetchError, RedirectRefused, ResponseTooLarge, UnsafeURL
 
 DEFAULT_MAX_BYTES: Final = 1_000_000
 UNREACHABLE: Final = "could not get an HTTP answer from the server"
@@ -47,24 +47,6 @@ LOCAL_NAMES: Final = ("localhost",)
 NAT64_PREFIX: Final = ipaddress.ip_network("64:ff9b::/96")
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-class FetchError(NarrateError):
-    """An outbound request did not give a usable answer (see the module docstring)."""
-
-
-class UnsafeURL(FetchError, InputError):
-    """A URL Narrate will not call: not http(s), or its host is (or resolves to) an address
-    that is not public. Raised at submit time by `check_public_url` (HTTP 422) and again at
-    request time by `fetch`, after the name is resolved."""
-
-
-class RedirectRefused(FetchError):
-    """The server answered 3xx; redirects are not followed."""
-
-
-class ResponseTooLarge(FetchError):
-    """The response body is larger than the cap."""
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,13 @@ def deliver_job_webhook(ctx: WorkerContext, job_id: str) -> None:
         return
     body = job_out(job, ctx.settings.public_base_url or "").model_dump_json().encode()
     try:
-        deliver(url, body, ctx.settings.webhook_secret, ctx.settings.webhook_timeout_s)
+        deliver(
+            url,
+            body,
+            ctx.settings.webhook_secret,
+            ctx.settings.webhook_timeout_s,
+            allow_private=ctx.settings.allow_private_urls,
+        )
     except WebhookError as exc:
         ctx.store.record_webhook(job_id, str(exc))
         raise

@@ -7,7 +7,7 @@
     │   │   └── ImageTooLarge    feed artwork over the byte limit                413
     │   ├── LexiconError         a pronunciation lexicon that cannot be read
     │   ├── InvalidSSML          SSML that is malformed or outside the subset
-    │   ├── UnsafeURL            a URL Narrate will not call (private address…)
+    │   ├── UnsafeURL            a URL Narrate will not call (also a FetchError)
     │   ├── InvalidSetting       a setting (environment, `.env`) that cannot be used
     │   ├── InvalidFeedField     a feed slug, language, category, email or URL
     │   ├── InvalidImage         feed artwork that is not a usable JPEG/PNG
@@ -26,6 +26,9 @@
     ├── RangeNotSatisfiable      a byte range outside the file                   416
     ├── QuotaExceeded            too many jobs or submits for this key           429 / exit 1
     ├── QueueUnavailable         Redis cannot be reached to queue a job          503 / exit 1
+    ├── FetchError               an outbound request got no usable answer        (webhooks: retried)
+    │   ├── RedirectRefused      the server answered 3xx (redirects are not followed)
+    │   └── ResponseTooLarge     the answer is over the size cap
     ├── SynthesisError           Piper failed on a chunk                         failed job / exit 1
     ├── EncodingError            ffmpeg failed, or mastering missed its targets  failed job / exit 1
     └── JobFailed                a job ended `failed` or `cancelled` on the server      exit 1
@@ -97,8 +100,22 @@ class InvalidSSML(InputError):
     """SSML input that is not well-formed or uses elements outside the supported subset."""
 
 
-class UnsafeURL(InputError):
-    """A URL Narrate refuses to call: not http(s), or an address that is not public."""
+class FetchError(NarrateError):
+    """An outbound request did not give a usable answer (`service.fetch`)."""
+
+
+class UnsafeURL(FetchError, InputError):
+    """A URL Narrate will not call: not http(s), or its host is (or resolves to) an address
+    that is not public. Raised at submit time by `check_public_url` (HTTP 422) and again at
+    request time by `fetch`, after the name is resolved."""
+
+
+class RedirectRefused(FetchError):
+    """The server answered 3xx; redirects are not followed."""
+
+
+class ResponseTooLarge(FetchError):
+    """The response body is larger than the cap."""
 
 
 class InvalidSetting(InputError):

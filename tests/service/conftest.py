@@ -71,6 +71,7 @@ def make_settings(tmp_path: Path, **values: Any) -> Settings:
         "webhook_secret": WEBHOOK_SECRET,
         "webhook_backoff_s": 0.2,
         "worker_concurrency": 2,
+        "allow_private_urls": True,  # the tests' webhook receivers listen on 127.0.0.1
     }
     return Settings(**{**defaults, **values})
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from service.embedded_redis import EmbeddedRedis, free_port
+from service.fetch import UNREACHABLE
 from service.webhooks import SIGNATURE_HEADER, verify
 from tests.audio import decode_to_pcm
 from tests.service.conftest import WEBHOOK_SECRET
@@ -141,7 +142,7 @@ def test_webhook_target_down_then_up(make_stack: Callable[..., Stack], receiver_
     )
     assert failed["status"] == "done"
     assert failed["webhook"]["delivered"] is False
-    assert "ConnectError" in failed["webhook"]["last_error"]
+    assert failed["webhook"]["last_error"] == UNREACHABLE  # the same for closed or refused
 
     Receiver.calls = []
     server = ThreadingHTTPServer(("127.0.0.1", receiver_port), Receiver)
