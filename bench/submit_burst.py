@@ -99,6 +99,9 @@ def main() -> None:
                 "REDIS_URL": redis_url,
                 "NARRATE_DATA_DIR": f"{tmp}/data-{round_no}",
                 "NARRATE_API_KEYS": "",
+                # Bursts of 50 from one caller: the per-key quotas would refuse most.
+                "NARRATE_MAX_ACTIVE_JOBS_PER_KEY": "0",
+                "NARRATE_SUBMITS_PER_MINUTE": "0",
             }
             process, url = start_api(env)
             try:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api import health, jobs, metrics, voices
 from service.api.errors import install_error_handlers
+from service.quotas import SubmitQuotas, open_quota_redis
 from service.settings import Settings
 from service.storage import DirectoryStorage
 from service.store import JobStore
@@ -29,7 +30,12 @@ Narrate turns articles into audio with a local Piper voice.
 `/audio` (HTTP Range supported), `/transcript.vtt` and `/timings.json`.
 
 **Auth**: when API keys are configured, send `Authorization: Bearer <key>` for every
-`/v1/jobs` call.
+`/v1/jobs` and `/v1/feeds` call. Each key is a tenant: it reaches only the jobs and feeds
+it created (another key's answer 404); admin keys reach all. Per key, at most
+`NARRATE_MAX_ACTIVE_JOBS_PER_KEY` jobs queued or running and `NARRATE_SUBMITS_PER_MINUTE`
+submits a minute: over either, 429 with `Retry-After`. Listening is public and read-only:
+`/listen/{id}/status`, `/audio`, `/timings.json`, `/transcript.vtt` (job ids are
+unguessable).
 """
 
 
@@ -142,6 +148,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     app.state.storage = state.get("storage") or DirectoryStorage(settings.resolved_storage_dir())
     app.state.queue = state.get("queue") or create_celery(settings)
     open_producers(app.state.queue)  # before the first burst of submits, not during it
+    app.state.quotas = SubmitQuotas(settings, app.state.store, open_quota_redis(settings))
     app.state.catalog = settings.voice_catalog()
     app.state.metrics = metrics.metrics_registry(settings, app.state.store)
     if not settings.api_key_list():

@@ -6,18 +6,22 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, ValidationError, ByteSize, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from workers.text.lexicon import Lexicon
 
 from voices.catalog import DEFAULT_VOICE_ID, VoiceCatalog
-from workers.cores import usable_cores
 from workers.errors import InvalidSetting
+from workers.cores import usable_cores
 
 SQLITE_FILE: Final = "narrate.db"
 STORAGE_DIR: Final = "storage"
+
+
+def _split_keys(value: str) -> list[str]:
+    return [k.strip() for k in value.split(",") if k.strip()]
 
 
 class Settings(BaseSettings):
@@ -61,8 +65,26 @@ class Settings(BaseSettings):
     storage_dir: Path | None = None
     """Where audio and chunk caches are stored; None: `data_dir/storage`."""
 
+    chunk_cache_max_bytes: ByteSize = ByteSize(2 * 1024**3)
+    """Size bound of the cached chunk audio (`2GiB`, `500MB` or bytes): after finished jobs,
+    and on `narrate cache prune`, the least recently used chunks are removed to fit, never
+    those of a queued or running job. 0: unbounded, never pruned automatically."""
+
     api_keys: str = ""
-    """Comma-separated bearer keys; empty: the API is open (local use)."""
+    """Comma-separated bearer keys; empty (and no admin keys): the API is open (local use).
+    Each key is a tenant: it reaches only the jobs and feeds it created."""
+
+    admin_api_keys: str = ""
+    """Comma-separated bearer keys that see and manage every key's jobs and feeds (valid
+    keys too: they need not be repeated in `api_keys`)."""
+
+    max_active_jobs_per_key: int = Field(default=20, ge=0)
+    """Queued and running jobs one key may have at once; a submit over it gets 429 with
+    `Retry-After`. An open API is one tenant: the cap is then global. 0: no cap."""
+
+    submits_per_minute: int = Field(default=60, ge=0)
+    """Submits one key may make in any 60 seconds (shared by every API process through
+    Redis); over it, 429 with `Retry-After`. An open API: all callers together. 0: no limit."""
 
     public_base_url: str | None = None
     """Base of the links the API hands out (e.g. `https://narrate.example.org`);
@@ -136,7 +158,11 @@ class Settings(BaseSettings):
         return VoiceCatalog.discover(self.voice_dirs())
 
     def api_key_list(self) -> list[str]:
-        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+        """Every valid key, admin keys included; empty: the API is open."""
+        return _split_keys(self.api_keys) + self.admin_api_key_list()
+
+    def admin_api_key_list(self) -> list[str]:
+        return _split_keys(self.admin_api_keys)
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir.resolve() / SQLITE_FILE}"

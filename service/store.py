@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -44,8 +46,14 @@ class JobStatus(StrEnum):
         return self in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
+ACTIVE: Final = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+"""A job in one of these holds a place in its owner's quota."""
+
+
 class JobRow(Base):
     __tablename__ = "jobs"
+    # The quota's COUNT of one owner's active jobs reads this index, not the owner's history.
+    __table_args__ = (Index("ix_jobs_owner_status", "owner", "status"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -53,8 +61,8 @@ class JobRow(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     request: Mapped[dict[str, Any]] = mapped_column(JSON)
     """`JobRequest.to_json()`."""
-    owner: Mapped[str | None] = mapped_column(String(64), index=True)
-    """The id of the API key that submitted the job (never the key)."""
+    owner: Mapped[str | None] = mapped_column(String(64))
+    """The id of the API key that submitted the job (never the key); None: an open API."""
     article: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """`ArticleInfo.to_json()`, once `prepare` has read the article."""
     created_at: Mapped[float] = mapped_column(Float)
@@ -161,6 +169,14 @@ def sentence_from_dict(data: dict[str, Any]) -> Sentence:
     return Sentence(**{**data, "break_after": Break(data["break_after"])})
 
 
+def _idempotency_slot(key: str | None, owner: str | None) -> str | None:
+    """The stored form of an Idempotency-Key: per owner, so two tenants' "article-1" are
+    two jobs (hashed, so owner + key fit the column whatever the key's length)."""
+    if not key or owner is None:
+        return key
+    return f"{owner}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 class JobStore(SqlStore):
     """The repository of jobs: every read and write of job state goes through here.
 
@@ -172,15 +188,16 @@ class JobStore(SqlStore):
     def create(
         self, request: JobRequest, request_hash: str, idempotency_key: str | None = None
     ) -> tuple[Job, bool]:
-        """(job, created): with a known `idempotency_key`, the job made for it before."""
+        """(job, created): with a known `idempotency_key`, the job made for it before.
+        Idempotency keys are the owner's own: another owner's same key is another job."""
         if idempotency_key:
-            existing = self._by_idempotency_key(idempotency_key, request_hash)
+            existing = self.by_idempotency_key(idempotency_key, request_hash, request.owner)
             if existing:
                 return existing, False
         row = JobRow(
             id=uuid.uuid4().hex,
             status=JobStatus.QUEUED.value,
-            idempotency_key=idempotency_key,
+            idempotency_key=_idempotency_slot(idempotency_key, request.owner),
             request_hash=request_hash,
             request=request.to_json(),
             owner=request.owner,
@@ -197,15 +214,17 @@ class JobStore(SqlStore):
             with self._session() as session:
                 session.add(row)
         except IntegrityError:  # a concurrent submit with the same key won the race
-            existing = self._by_idempotency_key(idempotency_key or "", request_hash)
+            existing = self.by_idempotency_key(idempotency_key or "", request_hash, request.owner)
             if existing is None:
                 raise
             return existing, False
         return Job.from_row(row), True
 
-    def _by_idempotency_key(self, key: str, request_hash: str) -> Job | None:
+    def by_idempotency_key(self, key: str, request_hash: str, owner: str | None) -> Job | None:
+        """The owner's job made for `key` (None: none yet); 409 for another request."""
+        slot = _idempotency_slot(key, owner)
         with self._session() as session:
-            row = session.scalar(select(JobRow).where(JobRow.idempotency_key == key))
+            row = session.scalar(select(JobRow).where(JobRow.idempotency_key == slot))
             if row is None:
                 return None
             if row.request_hash != request_hash:
@@ -214,12 +233,27 @@ class JobStore(SqlStore):
                 )
             return Job.from_row(row)
 
-    def get(self, job_id: str) -> Job:
+    def get(self, job_id: str, owner: str | None = None) -> Job:
+        """The job; with `owner`, only if that owner's (another's is as absent: 404)."""
         with self._session() as session:
-            row = session.get(JobRow, job_id)
+            query = select(JobRow).where(JobRow.id == job_id)
+            if owner is not None:
+                query = query.where(JobRow.owner == owner)
+            row = session.scalar(query)
             if row is None:
                 raise JobNotFound(job_id)
             return Job.from_row(row)
+
+    def count_active(self, owner: str | None) -> int:
+        """Queued and running jobs of `owner` (None: of the open API, which owns none)."""
+        mine = JobRow.owner.is_(None) if owner is None else JobRow.owner == owner
+        with self._session() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(JobRow).where(mine, JobRow.status.in_(ACTIVE))
+                )
+                or 0
+            )
 
     def start(self, job_id: str) -> bool:
         """queued → running; False when the job is gone or no longer queued/running."""

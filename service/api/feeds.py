@@ -9,8 +9,9 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from service.api.deps import ApiKey, SettingsDep, StorageDep, StoreDep
+from service.api.deps import ApiKey, CallerDep, SettingsDep, StorageDep, StoreDep
 from service.api.feed_schemas import EpisodeIn, EpisodeOut, FeedIn, FeedLinks, FeedOut, FeedPatch
+from service.api.schemas import ErrorOut
 from service.feeds import publish, rules
 from service.feeds.episodes import add_job_to_feed
 from service.feeds.rss import podcast_guid
@@ -28,7 +29,16 @@ async def get_feed_store(request: Request) -> FeedStore:
 
 FeedStoreDep = Annotated[FeedStore, Depends(get_feed_store)]
 
-router = APIRouter(prefix="/v1/feeds", tags=["feeds"], dependencies=[ApiKey])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Missing or wrong API key."},
+    404: {
+        "model": ErrorOut,
+        "description": "No such feed (or episode, or job), or another key's: the same "
+        "answer, so nothing leaks.",
+    },
+}
+
+router = APIRouter(prefix="/v1/feeds", tags=["feeds"], dependencies=[ApiKey], responses=_ERRORS)
 
 
 def artwork_key(slug: str, ext: str) -> str:
@@ -83,40 +93,60 @@ def checked_fields(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@router.post("", status_code=201, response_model=FeedOut)
+@router.post(
+    "",
+    status_code=201,
+    response_model=FeedOut,
+    responses={409: {"model": ErrorOut, "description": "The slug is taken (slugs are URLs)."}},
+)
 def create_feed(
-    body: FeedIn, request: Request, response: Response, settings: SettingsDep, feeds: FeedStoreDep
+    body: FeedIn,
+    request: Request,
+    response: Response,
+    settings: SettingsDep,
+    feeds: FeedStoreDep,
+    caller: CallerDep,
 ) -> FeedOut:
+    """A new feed, owned by the calling key."""
     slug = rules.check_slug(body.slug)
     base = public_base_url(request, settings)
     values = checked_fields(body.model_dump(exclude={"slug"}))
     # podcast:guid is fixed now, from the URL the feed is born at: moving it keeps the guid.
     guid = podcast_guid(f"{base}/feeds/{slug}.xml")
-    feed = feeds.create(slug, guid, **values)
+    feed = feeds.create(slug, guid, owner=caller.key_id, **values)
     response.headers["Location"] = f"{base}/v1/feeds/{slug}"
     return feed_out(base, feed, [])
 
 
 @router.get("/{slug}", response_model=FeedOut)
-def get_feed(slug: str, request: Request, settings: SettingsDep, feeds: FeedStoreDep) -> FeedOut:
+def get_feed(
+    slug: str, request: Request, settings: SettingsDep, feeds: FeedStoreDep, caller: CallerDep
+) -> FeedOut:
+    feed = feeds.get(slug, caller.scope)
     base = public_base_url(request, settings)
-    return feed_out(base, feeds.get(slug), feeds.episodes(slug))
+    return feed_out(base, feed, feeds.episodes(slug))
 
 
 @router.patch("/{slug}", response_model=FeedOut)
 def patch_feed(
-    slug: str, body: FeedPatch, request: Request, settings: SettingsDep, feeds: FeedStoreDep
+    slug: str,
+    body: FeedPatch,
+    request: Request,
+    settings: SettingsDep,
+    feeds: FeedStoreDep,
+    caller: CallerDep,
 ) -> FeedOut:
-    feeds.get(slug)
-    feed = feeds.update(slug, **checked_fields(body.model_dump(exclude_unset=True)))
+    feeds.get(slug, caller.scope)  # 404 before the fields are checked
+    values = checked_fields(body.model_dump(exclude_unset=True))
+    feed = feeds.update(slug, owner=caller.scope, **values)
     base = public_base_url(request, settings)
     return feed_out(base, feed, feeds.episodes(slug))
 
 
 @router.delete("/{slug}", status_code=204)
-def delete_feed(slug: str, feeds: FeedStoreDep, storage: StorageDep) -> Response:
+def delete_feed(slug: str, feeds: FeedStoreDep, storage: StorageDep, caller: CallerDep) -> Response:
     """The feed, its episodes and its artwork go; the jobs and their audio stay."""
-    feeds.delete(slug)
+    feeds.delete(slug, caller.scope)
     storage.delete_prefix(feed_prefix(slug))
     return Response(status_code=204)
 
@@ -129,10 +159,15 @@ def _store_bytes(storage: Storage, key: str, data: bytes) -> None:
 
 @router.put("/{slug}/image", response_model=FeedOut)
 async def put_feed_image(
-    slug: str, request: Request, settings: SettingsDep, feeds: FeedStoreDep, storage: StorageDep
+    slug: str,
+    request: Request,
+    settings: SettingsDep,
+    feeds: FeedStoreDep,
+    storage: StorageDep,
+    caller: CallerDep,
 ) -> FeedOut:
     """Upload artwork as the raw body (`image/jpeg` or `image/png`, square, 1400–3000 px)."""
-    feeds.get(slug)
+    feeds.get(slug, caller.scope)
     data = bytearray()
     async for part in request.stream():
         data += part
@@ -142,7 +177,11 @@ async def put_feed_image(
     storage.delete_prefix(feed_prefix(slug))
     _store_bytes(storage, artwork_key(slug, art.extension), art.data)
     feed = feeds.update(
-        slug, image_key=artwork_key(slug, art.extension), image_mime=art.mime, image_url=None
+        slug,
+        owner=caller.scope,
+        image_key=artwork_key(slug, art.extension),
+        image_mime=art.mime,
+        image_url=None,
     )
     base = public_base_url(request, settings)
     return feed_out(base, feed, feeds.episodes(slug))
@@ -157,7 +196,11 @@ def add_episode(
     feeds: FeedStoreDep,
     store: StoreDep,
     storage: StorageDep,
+    caller: CallerDep,
 ) -> EpisodeOut:
+    """Publish a finished job as an episode: both the feed and the job must be the key's."""
+    feeds.get(slug, caller.scope)
+    store.get(body.job_id, caller.scope)
     episode = add_job_to_feed(
         feeds, store, storage, slug, body.job_id, body.title, body.description
     )
@@ -165,6 +208,6 @@ def add_episode(
 
 
 @router.delete("/{slug}/episodes/{episode_id}", status_code=204)
-def remove_episode(slug: str, episode_id: str, feeds: FeedStoreDep) -> Response:
-    feeds.remove_episode(slug, episode_id)
+def remove_episode(slug: str, episode_id: str, feeds: FeedStoreDep, caller: CallerDep) -> Response:
+    feeds.remove_episode(slug, episode_id, caller.scope)
     return Response(status_code=204)

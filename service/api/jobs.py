@@ -14,15 +14,25 @@ from urllib.parse import quote
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from service.api.deps import ApiKey, CatalogDep, QueueDep, SettingsDep, StorageDep, StoreDep
+from service.api.deps import (
+    ApiKey,
+    CallerDep,
+    CatalogDep,
+    QueueDep,
+    SettingsDep,
+    StorageDep,
+    StoreDep,
+)
 from service.api.ranges import parse_range
 from service.api.schemas import ArticleIn, ErrorOut, JobAccepted, JobOut, job_links, job_out
+from service.fetch import check_public_url
 from service.keys import job_audio_key, job_prefix, job_timings_key, job_vtt_key
+from service.quotas import SubmitQuotas
 from service.storage import Storage
 from service.store import Job, JobStatus
 from service.tasks import PREPARE
 from service.web.http import public_base_url
-from workers.errors import InputTooLarge, NotReady, QueueUnavailable
+from workers.errors import InputTooLarge, NotReady, QueueUnavailable, UnsafeURL
 from workers.text.lexicon import request_lexicon
 
 log = logging.getLogger(__name__)
@@ -35,7 +45,10 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[ApiKey])
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "Missing or wrong API key."},
-    404: {"model": ErrorOut, "description": "No such job."},
+    404: {
+        "model": ErrorOut,
+        "description": "No such job, or another key's (the same answer: nothing leaks).",
+    },
 }
 
 
@@ -48,7 +61,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         **_ERRORS,
         409: {"model": ErrorOut, "description": "Idempotency-Key reused for another request."},
         413: {"model": ErrorOut, "description": "The article is longer than the limit."},
-        422: {"model": ErrorOut, "description": "A field is invalid; `field` names it."},
+        422: {
+            "model": ErrorOut,
+            "description": "A field is invalid; `field` names it (`feed`: no such feed of "
+            "this key's).",
+        },
+        429: {
+            "model": ErrorOut,
+            "description": "Over this key's quota (jobs queued or running, or submits a "
+            "minute); `Retry-After` says in how many seconds to try again.",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        },
         503: {"model": ErrorOut, "description": "The queue is unreachable; submit again."},
     },
 )
@@ -60,11 +83,13 @@ def submit_job(
     store: StoreDep,
     queue: QueueDep,
     catalog: CatalogDep,
+    caller: CallerDep,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
 ) -> JobAccepted:
     """Queue an article for narration. Answers at once with the job's id and links;
     poll `links.self` (or wait for the `callback_url`). Resending with the same
-    `Idempotency-Key` returns the same job."""
+    `Idempotency-Key` returns the same job (keys are per API key, and a resend is never
+    refused by the quota)."""
     if len(article.source) > settings.max_article_chars:
         field = "text" if article.text is not None else "html"
         raise InputTooLarge(
@@ -74,20 +99,31 @@ def submit_job(
         )
     voice = catalog.get(article.voice or settings.default_voice)
     if article.feed:
-        request.app.state.feeds.require(article.feed)
-    job_request = article.to_request(voice.id, owner=None)
+        request.app.state.feeds.require(article.feed, caller.scope)
+    if article.callback_url:
+        try:
+            check_public_url(str(article.callback_url), settings.allow_private_urls)
+        except UnsafeURL as exc:
+            exc.field = "callback_url"
+            raise
+    job_request = article.to_request(voice.id, owner=caller.key_id)
     request_lexicon(job_request.lexicon)  # a bad entry is a 422 now, not a failed job later
     stored = job_request.to_json()
     digest = hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()
-    job, created = store.create(job_request, digest, idempotency_key or None)
+    key = idempotency_key or None
+    known = store.by_idempotency_key(key, digest, caller.key_id) if key else None
+    if known is not None:
+        job, created = known, False
+    else:
+        quotas: SubmitQuotas = request.app.state.quotas
+        quotas.check(caller.key_id)
+        job, created = store.create(job_request, digest, key)
     if created:
         try:
             # ignore_result: without it Celery subscribes this process to a result channel
             # per job (a Redis round trip each, and a set that only grows); the job's
             # outcome is in the store, never in a Celery result.
-            queue.send_task(
-                PREPARE, args=[job.id], queue=settings.queue_name, ignore_result=True
-            )
+            queue.send_task(PREPARE, args=[job.id], queue=settings.queue_name, ignore_result=True)
         except Exception as exc:  # kombu raises several unrelated types when Redis is down
             store.fail(job.id, "the job could not be queued; submit it again")
             raise QueueUnavailable(f"the queue is unreachable: {type(exc).__name__}") from exc
@@ -99,9 +135,11 @@ def submit_job(
 
 
 @router.get("/{job_id}", response_model=JobOut, summary="A job's status", responses=_ERRORS)
-def get_job(job_id: str, request: Request, settings: SettingsDep, store: StoreDep) -> JobOut:
+def get_job(
+    job_id: str, request: Request, settings: SettingsDep, store: StoreDep, caller: CallerDep
+) -> JobOut:
     """Status, progress (chunks done of total, percent, ETA) and, when done, the audio."""
-    return job_out(store.get(job_id), public_base_url(request, settings))
+    return job_out(store.get(job_id, caller.scope), public_base_url(request, settings))
 
 
 def content_disposition(title: str | None, fallback: str, extension: str) -> str:
@@ -181,11 +219,12 @@ def get_audio(
     job_id: str,
     store: StoreDep,
     storage: StorageDep,
+    caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The delivered file, with `ETag`, `Accept-Ranges` and single byte ranges (206)."""
-    return audio_response(store.get(job_id), storage, range, if_range, head=False)
+    return audio_response(store.get(job_id, caller.scope), storage, range, if_range, head=False)
 
 
 @router.head("/{job_id}/audio", summary="The audio's headers", responses=_AUDIO_RESPONSES)
@@ -193,10 +232,11 @@ def head_audio(
     job_id: str,
     store: StoreDep,
     storage: StorageDep,
+    caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
 ) -> Response:
-    return audio_response(store.get(job_id), storage, range, if_range, head=True)
+    return audio_response(store.get(job_id, caller.scope), storage, range, if_range, head=True)
 
 
 @router.get(
@@ -205,8 +245,11 @@ def head_audio(
     response_class=Response,
     responses={200: {"content": {"text/vtt": {}}}, **_AUDIO_RESPONSES},
 )
-def get_transcript(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
-    return _finished_text(store.get(job_id), storage, job_vtt_key, "text/vtt; charset=utf-8")
+def get_transcript(
+    job_id: str, store: StoreDep, storage: StorageDep, caller: CallerDep
+) -> Response:
+    job = store.get(job_id, caller.scope)
+    return finished_text(job, storage, job_vtt_key, "text/vtt; charset=utf-8")
 
 
 @router.get(
@@ -215,11 +258,12 @@ def get_transcript(job_id: str, store: StoreDep, storage: StorageDep) -> Respons
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}, **_AUDIO_RESPONSES},
 )
-def get_timings(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
-    return _finished_text(store.get(job_id), storage, job_timings_key, "application/json")
+def get_timings(job_id: str, store: StoreDep, storage: StorageDep, caller: CallerDep) -> Response:
+    job = store.get(job_id, caller.scope)
+    return finished_text(job, storage, job_timings_key, "application/json")
 
 
-def _finished_text(
+def finished_text(
     job: Job, storage: Storage, key: Callable[[str], str], media_type: str
 ) -> Response:
     """A finished job's stored text file (transcript or timings); 409 before it is done."""
@@ -238,11 +282,16 @@ def _finished_text(
     },
 )
 def delete_job(
-    job_id: str, request: Request, settings: SettingsDep, store: StoreDep, storage: StorageDep
+    job_id: str,
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    storage: StorageDep,
+    caller: CallerDep,
 ) -> Response:
     """A queued or running job is cancelled (202): workers stop taking its chunks. A
     finished one (done, failed, cancelled) is deleted with its files (204)."""
-    job = store.get(job_id)
+    job = store.get(job_id, caller.scope)  # another key's job: 404, nothing touched
     if not job.status.finished and store.cancel(job_id):
         out = job_out(store.get(job_id), public_base_url(request, settings))
         return Response(out.model_dump_json(), status_code=202, media_type="application/json")

@@ -43,6 +43,9 @@ class FeedRow(Base):
     podcast_guid: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
+    owner: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The id of the API key that created the feed (the tenant; not the podcast's
+    `owner_name`); None: made on an open API."""
 
 
 class EpisodeRow(Base):
@@ -83,6 +86,8 @@ class Feed:
     podcast_guid: str
     created_at: float
     updated_at: float
+    owner: str | None = None
+    """The id of the API key that created it (see `FeedRow.owner`)."""
 
     @property
     def private(self) -> bool:
@@ -128,17 +133,28 @@ class FeedStore(SqlStore):
 
     tables = (FeedRow.__table__, EpisodeRow.__table__)
 
-    def _row(self, session: Session, slug: str) -> FeedRow:
-        row = session.scalar(select(FeedRow).where(FeedRow.slug == slug))
+    def _row(self, session: Session, slug: str, owner: str | None = None) -> FeedRow:
+        """The feed; with `owner`, only if that owner's (another's is as absent: 404)."""
+        query = select(FeedRow).where(FeedRow.slug == slug)
+        if owner is not None:
+            query = query.where(FeedRow.owner == owner)
+        row = session.scalar(query)
         if row is None:
             raise FeedNotFound(slug)
         return row
 
     # --- feeds ----------------------------------------------------------------------------
+    # `owner` on a method: only that owner's feed is found (None: any feed, for admins,
+    # an open API and the public pages).
 
-    def create(self, slug: str, podcast_guid: str, **values: Any) -> Feed:
+    def create(
+        self, slug: str, podcast_guid: str, *, owner: str | None = None, **values: Any
+    ) -> Feed:
+        """A new feed owned by `owner`; slugs are one namespace (they are public URLs)."""
         now = time.time()
-        row = FeedRow(slug=slug, podcast_guid=podcast_guid, created_at=now, updated_at=now)
+        row = FeedRow(
+            slug=slug, podcast_guid=podcast_guid, created_at=now, updated_at=now, owner=owner
+        )
         for key, value in values.items():
             if key not in EDITABLE:
                 raise TypeError(f"not a feed field: {key}")
@@ -150,14 +166,15 @@ class FeedStore(SqlStore):
             raise FeedExists(slug) from exc
         return Feed.from_row(row)
 
-    def get(self, slug: str) -> Feed:
+    def get(self, slug: str, owner: str | None = None) -> Feed:
         with self._session() as session:
-            return Feed.from_row(self._row(session, slug))
+            return Feed.from_row(self._row(session, slug, owner))
 
-    def require(self, slug: str) -> None:
-        """For a job submitted with `feed`: the feed must exist (422 otherwise)."""
+    def require(self, slug: str, owner: str | None = None) -> None:
+        """For a job submitted with `feed`: the feed must exist and be the submitter's (422
+        otherwise, the same answer for both: another tenant's feed is not revealed)."""
         try:
-            self.get(slug)
+            self.get(slug, owner)
         except FeedNotFound as exc:
             raise UnknownFeed(f"no feed {slug!r}; create it with POST /v1/feeds first") from exc
 
@@ -165,9 +182,9 @@ class FeedStore(SqlStore):
         with self._session() as session:
             return [Feed.from_row(r) for r in session.scalars(select(FeedRow).order_by(FeedRow.id))]
 
-    def update(self, slug: str, **values: Any) -> Feed:
+    def update(self, slug: str, *, owner: str | None = None, **values: Any) -> Feed:
         with self._session() as session:
-            row = self._row(session, slug)
+            row = self._row(session, slug, owner)
             for key, value in values.items():
                 if key not in EDITABLE:
                     raise TypeError(f"not a feed field: {key}")
@@ -176,10 +193,10 @@ class FeedStore(SqlStore):
             session.flush()
             return Feed.from_row(row)
 
-    def delete(self, slug: str) -> Feed:
+    def delete(self, slug: str, owner: str | None = None) -> Feed:
         """Delete the feed and its episodes (the jobs and their audio stay)."""
         with self._session() as session:
-            row = self._row(session, slug)
+            row = self._row(session, slug, owner)
             feed = Feed.from_row(row)
             session.execute(EpisodeRow.__table__.delete().where(EpisodeRow.feed_id == row.id))
             session.delete(row)
@@ -241,9 +258,9 @@ class FeedStore(SqlStore):
                 raise EpisodeNotFound(f"no episode {episode_id!r}")
             return EpisodeRecord.from_row(row)
 
-    def remove_episode(self, slug: str, episode_id: str) -> None:
+    def remove_episode(self, slug: str, episode_id: str, owner: str | None = None) -> None:
         with self._session() as session:
-            feed = self._row(session, slug)
+            feed = self._row(session, slug, owner)
             row = session.get(EpisodeRow, episode_id)
             if row is None or row.feed_id != feed.id:
                 raise EpisodeNotFound(f"no episode {episode_id!r} in feed {slug!r}")

@@ -122,8 +122,11 @@ def test_api_keys(make_stack: Callable[..., Stack], caplog: pytest.LogCaptureFix
     assert stack.queued_messages() == 0
     ok = stack.http.post("/v1/jobs", json=body, headers={"Authorization": "Bearer key-two"})
     assert ok.status_code == 202
-    job = stack.http.get(ok.headers["location"], headers={"Authorization": "Bearer key-one"})
+    job = stack.http.get(ok.headers["location"], headers={"Authorization": "Bearer key-two"})
     assert job.status_code == 200
+    # Keys are tenants: another key's job is as absent as an unknown one (test_tenants.py).
+    other = stack.http.get(ok.headers["location"], headers={"Authorization": "Bearer key-one"})
+    assert other.status_code == 404
     assert stack.http.get("/v1/voices").status_code == 200  # reading voices needs no key
     assert "key-one" not in caplog.text and "key-two" not in caplog.text
 
