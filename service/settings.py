@@ -6,15 +6,15 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pydantic import AliasChoices, ValidationError, ByteSize, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from workers.text.lexicon import Lexicon
 
 from voices.catalog import DEFAULT_VOICE_ID, VoiceCatalog
-from workers.errors import InvalidSetting
 from workers.cores import usable_cores
+from workers.errors import InvalidSetting
 
 SQLITE_FILE: Final = "narrate.db"
 STORAGE_DIR: Final = "storage"
@@ -64,11 +64,6 @@ class Settings(BaseSettings):
 
     storage_dir: Path | None = None
     """Where audio and chunk caches are stored; None: `data_dir/storage`."""
-
-    chunk_cache_max_bytes: ByteSize = ByteSize(2 * 1024**3)
-    """Size bound of the cached chunk audio (`2GiB`, `500MB` or bytes): after finished jobs,
-    and on `narrate cache prune`, the least recently used chunks are removed to fit, never
-    those of a queued or running job. 0: unbounded, never pruned automatically."""
 
     api_keys: str = ""
     """Comma-separated bearer keys; empty (and no admin keys): the API is open (local use).
