@@ -1,4 +1,5 @@
-"""The listener's side: the player pages, the feed page and RSS, and episode files."""
+"""The listener's side: the player pages, the feed page and RSS, episode files, and the
+public, read-only listening paths the player uses (`/listen/{job_id}/...`)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,24 @@ from functools import cache
 from html import escape
 from pathlib import Path
 from string import Template
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 
 from service.api import feeds as feeds_api
 from service.api.deps import SettingsDep, StorageDep, StoreDep
 from service.api.feeds import FeedStoreDep
-from service.api.jobs import audio_response
+from service.api.jobs import audio_response, finished_text
+from service.api.schemas import ErrorOut
 from service.feeds import publish
 from service.feeds.episodes import timings_of
 from service.feeds.rss import RSS_MIME
 from service.feeds.store import EpisodeRecord, Feed, FeedStore
-from service.keys import job_timings_key
+from service.keys import job_timings_key, job_vtt_key
+from service.store import Job, JobStatus
 from service.web.http import conditional_response, public_base_url
 from workers.chapters import chapters_from_timings, render_chapters_json
 from workers.errors import EpisodeNotFound, FeedNotFound
@@ -33,8 +37,15 @@ TEMPLATES: Final = WEB_DIR / "templates"
 FEED_CACHE: Final = "public, max-age=300"
 PRIVATE_CACHE: Final = "private, max-age=300"
 TRANSCRIPT_JSON_VERSION: Final = "1.0.0"
+LISTEN_CACHE: Final = "public, max-age=86400"
+"""A finished job's files do not change (a resubmit is another job)."""
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+listen_router = APIRouter(
+    prefix="/listen",
+    tags=["listening"],
+    responses={404: {"model": ErrorOut, "description": "No such job."}},
+)
 
 
 @cache
@@ -68,6 +79,121 @@ def _player(job_id: str, embed: bool) -> HTMLResponse:
         body_class="embed" if embed else "",
         heading="" if embed else '<h1><a href="/">Narrate</a></h1>',
     )
+
+
+class ListenLinks(BaseModel):
+    """The finished job's files, for the player (None until it is done)."""
+
+    audio: str | None = None
+    timings: str | None = None
+    transcript: str | None = None
+
+
+class ListenOut(BaseModel):
+    """A job as a listener sees it: no request text, callback URL, owner or error detail."""
+
+    id: str
+    status: JobStatus
+    title: str | None
+    percent: float = Field(description="Progress, 0–100.")
+    duration_seconds: float | None = Field(description="The audio's length, once done.")
+    links: ListenLinks
+
+
+def listen_out(job: Job) -> ListenOut:
+    done = job.status is JobStatus.DONE and job.result is not None
+    total = job.chunks_total
+    percent = 100.0 if done else (100.0 * job.chunks_done / total if total else 0.0)
+    base = f"/listen/{job.id}"
+    links = (
+        ListenLinks(
+            audio=f"{base}/audio",
+            timings=f"{base}/timings.json",
+            transcript=f"{base}/transcript.vtt",
+        )
+        if done
+        else ListenLinks()
+    )
+    return ListenOut(
+        id=job.id,
+        status=job.status,
+        title=job.title,
+        percent=round(percent, 1),
+        duration_seconds=round(job.result.duration, 3) if done and job.result else None,
+        links=links,
+    )
+
+
+@listen_router.get("/{job_id}/status", response_model=ListenOut, summary="A job, for listeners")
+def listen_status(job_id: str, store: StoreDep, response: Response) -> ListenOut:
+    """Status, progress and title of a job, without a key: what the player page polls. Job
+    ids are unguessable; everything else about the job stays behind the key."""
+    response.headers["Cache-Control"] = "no-store"
+    return listen_out(store.get(job_id))
+
+
+_LISTEN_AUDIO_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    206: {"description": "The requested byte range."},
+    409: {"model": ErrorOut, "description": "The job has no audio (not done)."},
+    416: {"model": ErrorOut, "description": "The range is outside the file."},
+}
+
+
+@listen_router.get(
+    "/{job_id}/audio",
+    summary="The audio, for listeners (supports Range)",
+    response_class=Response,
+    responses={200: {"content": {"audio/mpeg": {}}}, **_LISTEN_AUDIO_RESPONSES},
+)
+def listen_audio(
+    job_id: str,
+    store: StoreDep,
+    storage: StorageDep,
+    range: Annotated[str | None, Header()] = None,
+    if_range: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The finished job's audio with `ETag` and Range, as `/v1/jobs/{id}/audio`, no key."""
+    return audio_response(store.get(job_id), storage, range, if_range, head=False)
+
+
+@listen_router.head(
+    "/{job_id}/audio",
+    summary="The audio's headers, for listeners",
+    responses=_LISTEN_AUDIO_RESPONSES,
+)
+def listen_audio_head(
+    job_id: str,
+    store: StoreDep,
+    storage: StorageDep,
+    range: Annotated[str | None, Header()] = None,
+    if_range: Annotated[str | None, Header()] = None,
+) -> Response:
+    return audio_response(store.get(job_id), storage, range, if_range, head=True)
+
+
+@listen_router.get(
+    "/{job_id}/timings.json",
+    summary="Sentence timings, for listeners",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def listen_timings(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
+    response = finished_text(store.get(job_id), storage, job_timings_key, "application/json")
+    response.headers["Cache-Control"] = LISTEN_CACHE
+    return response
+
+
+@listen_router.get(
+    "/{job_id}/transcript.vtt",
+    summary="The transcript as WebVTT, for listeners",
+    response_class=Response,
+    responses={200: {"content": {"text/vtt": {}}}},
+)
+def listen_transcript(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
+    job = store.get(job_id)
+    response = finished_text(job, storage, job_vtt_key, "text/vtt; charset=utf-8")
+    response.headers["Cache-Control"] = LISTEN_CACHE
+    return response
 
 
 @router.get("/jobs/{job_id}")
@@ -219,4 +345,5 @@ def install_feeds_and_pages(app: FastAPI) -> None:
     app.state.feeds = feeds
     app.include_router(feeds_api.router)
     app.include_router(router)
+    app.include_router(listen_router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

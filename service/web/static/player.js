@@ -1,4 +1,6 @@
 // The Narrate player: progress of a job, then <audio> with a transcript that follows along.
+// It reads only the public listening paths (/listen/{id}/...), so pages play for anyone
+// with the link even when the API needs a key; submitting (the form) is the API's.
 "use strict";
 
 const POLL_MS = 500;
@@ -13,15 +15,10 @@ async function getJSON(url, init) {
   return body;
 }
 
-function jobLinks(job) {
-  const links = job.links || {};
-  return { audio: (job.audio && job.audio.url) || links.audio, timings: links.timings };
-}
+const listenPath = (jobId) => `/listen/${encodeURIComponent(jobId)}`;
 
 function fraction(job) {
-  const p = job.progress || {};
-  if (typeof p.percent === "number") return p.percent / 100;
-  return p.chunks_total ? p.chunks_done / p.chunks_total : 0;
+  return typeof job.percent === "number" ? job.percent / 100 : 0;
 }
 
 // Render the transcript: one <span class="s"> per sentence, headings as <h2>, blocks as <p>.
@@ -72,7 +69,7 @@ function renderTranscript(container, sentences, audio) {
 
 // Show the finished job in `root` (elements found by data-role).
 async function showJob(root, job) {
-  const links = jobLinks(job);
+  const links = job.links || {};
   const audio = root.querySelector("[data-role=audio]");
   const download = root.querySelector("[data-role=download]");
   const transcript = root.querySelector("[data-role=transcript]");
@@ -93,7 +90,7 @@ async function followJob(root, jobId) {
   for (;;) {
     let job;
     try {
-      job = await getJSON(`/v1/jobs/${jobId}`);
+      job = await getJSON(`${listenPath(jobId)}/status`);
     } catch (e) {
       error.textContent = e.message;
       return;
@@ -104,7 +101,7 @@ async function followJob(root, jobId) {
     root.dataset.status = job.status;
     if (job.status === "done") return showJob(root, job);
     if (["failed", "cancelled"].includes(job.status)) {
-      error.textContent = job.error || `The job ${job.status}.`;
+      error.textContent = `The job ${job.status}.`;
       return;
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
