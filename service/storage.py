@@ -73,10 +73,11 @@ class DirectoryStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
+        self._resolved_root = root.resolve()
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if not path.is_relative_to(self.root.resolve()):
+        path = (self._resolved_root / key).resolve()
+        if not path.is_relative_to(self._resolved_root):
             raise ValueError(f"storage key escapes the root: {key!r}")
         return path
 
