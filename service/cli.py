@@ -261,6 +261,25 @@ def cmd_submit(args: argparse.Namespace) -> int:
     return submit_article(args.server, article, api_key, args.wait, output)
 
 
+def cmd_cache_prune(args: argparse.Namespace) -> int:
+    from service.cache import parse_byte_size, prune_chunk_cache
+    from service.storage import DirectoryStorage
+    from service.store import JobStore
+
+    settings = _service_settings(args)
+    if args.max_bytes is not None:
+        bound = parse_byte_size(args.max_bytes)
+    else:  # the setting's 0 means unbounded: list the cache, remove nothing
+        bound = int(settings.chunk_cache_max_bytes) or sys.maxsize
+    store = JobStore.from_url(settings.resolved_database_url())
+    try:
+        report = prune_chunk_cache(DirectoryStorage(settings.resolved_storage_dir()), store, bound)
+    finally:
+        store.dispose()
+    print(f"chunk cache: {report.line()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="narrate", description=__doc__)
     parser.add_argument(
@@ -328,6 +347,19 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--speed", type=float, default=1.0)
     submit.add_argument("--format", choices=_FORMATS)
     submit.set_defaults(func=cmd_submit)
+
+    cache = commands.add_parser("cache", help="the cache of synthesized chunk audio")
+    cache_commands = cache.add_subparsers(dest="cache_command", required=True)
+    prune = cache_commands.add_parser(
+        "prune", help="remove least recently used chunk audio down to a size"
+    )
+    prune.add_argument(
+        "--max-bytes",
+        help="keep at most this much (2GiB, 500MB, bytes; 0: remove all that no unfinished "
+        "job needs); default: NARRATE_CHUNK_CACHE_MAX_BYTES",
+    )
+    prune.add_argument("--data-dir", help="where the SQLite file and audio live (default: data)")
+    prune.set_defaults(func=cmd_cache_prune)
     return parser
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, ByteSize, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -64,6 +64,11 @@ class Settings(BaseSettings):
 
     storage_dir: Path | None = None
     """Where audio and chunk caches are stored; None: `data_dir/storage`."""
+
+    chunk_cache_max_bytes: ByteSize = ByteSize(2 * 1024**3)
+    """Size bound of the cached chunk audio (`2GiB`, `500MB` or bytes): after finished jobs,
+    and on `narrate cache prune`, the least recently used chunks are removed to fit, never
+    those of a queued or running job. 0: unbounded, never pruned automatically."""
 
     api_keys: str = ""
     """Comma-separated bearer keys; empty (and no admin keys): the API is open (local use).
