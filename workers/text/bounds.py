@@ -16,9 +16,10 @@ MAX_LINE_CHARS: Final = 5_000
 about 800 words is not prose a reader wrote by hand): every line-by-line check then
 works on a bounded line."""
 
-MAX_SEGMENTER_CHARS: Final = 2_000
-"""pysbd, the sentence splitter, is quadratic on some inputs ("Dr. " repeated): it is
-handed pieces of a paragraph no longer than this, cut after a likely sentence end."""
+MAX_SEGMENTER_CHARS: Final = 1_000
+"""pysbd, the sentence splitter, rescans its whole input once per abbreviation it finds
+(quadratic on "Dr. " repeated): it is handed pieces of a paragraph no longer than this,
+cut after a likely sentence end. Its cost per character grows with this limit."""
 
 _REMOVED: Final = re.compile(
     "["
@@ -40,9 +41,10 @@ _COMBINING_RUN: Final = re.compile(
 )
 """Stacked combining marks ("Zalgo" text): no letter carries more than two."""
 
-_LIKELY_SENTENCE_END: Final = re.compile(r"[a-z]{3}[.!?][\"'”’)\]]*\s")
-"""A full stop after a lower-case word of three or more letters: almost never an
-abbreviation ("Dr.", "U.S.", "Nov."), so a safe place to cut a long paragraph."""
+LIKELY_SENTENCE_END: Final = re.compile(r"[a-z]{3}[.!?][\"'”’)\]]*\s+(?=[\"“‘(]?[A-Z])")
+"""Final punctuation after a lower-case word of three or more letters, before a capital:
+almost never an abbreviation ("Dr.", "U.S.", "Nov.", "approx. 5"), so a safe place to
+cut a long paragraph."""
 
 
 def clean_input(text: str) -> str:
@@ -111,4 +113,4 @@ def _last_space(window: str, floor: int, limit: int, avoid_after: str) -> int | 
 
 def segmenter_pieces(paragraph: str, limit: int = MAX_SEGMENTER_CHARS) -> Iterator[str]:
     """A long paragraph in pieces for the sentence splitter, cut after likely sentence ends."""
-    return bounded_pieces(paragraph, limit, prefer=_LIKELY_SENTENCE_END)
+    return bounded_pieces(paragraph, limit, prefer=LIKELY_SENTENCE_END)

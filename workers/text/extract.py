@@ -13,7 +13,7 @@ from typing import Final
 
 from workers.errors import EmptyInput
 from workers.text.furniture import score_lines, story_lines
-from workers.text.rules import is_heading_line
+from workers.text.rules import is_heading_line, markdown_heading
 from workers.text.segment import Block, BlockKind
 
 
@@ -48,6 +48,9 @@ def extract_scraped_text(text: str) -> ExtractedArticle:
 _HTML_BLOCKS: Final = {"head": BlockKind.HEADING, "p": BlockKind.PARAGRAPH}
 _HTML_CONTAINERS: Final = frozenset({"list", "quote", "div", "item"})
 _HTML_SKIPPED: Final = frozenset({"code", "table", "graphic", "ref"})
+MAX_HTML_DEPTH: Final = 50
+"""Containers (lists, quotes, divs) nested deeper than this are read as one paragraph
+each: the walk is recursive, and no article nests its text fifty levels deep."""
 
 
 def extract_html(html: str) -> ExtractedArticle:
@@ -76,15 +79,15 @@ def extract_html(html: str) -> ExtractedArticle:
     return ExtractedArticle(blocks, title=title, author=document.author, date=document.date)
 
 
-def _collect_html_blocks(element: object, blocks: list[Block]) -> None:
+def _collect_html_blocks(element: object, blocks: list[Block], depth: int = 0) -> None:
     for child in element:  # type: ignore[attr-defined]
         tag = child.tag
         if tag in _HTML_SKIPPED:
             continue
-        if tag in _HTML_CONTAINERS and len(child):
+        if tag in _HTML_CONTAINERS and len(child) and depth < MAX_HTML_DEPTH:
             if child.text and child.text.strip():
                 blocks.append(Block(BlockKind.PARAGRAPH, _squash(child.text)))
-            _collect_html_blocks(child, blocks)
+            _collect_html_blocks(child, blocks, depth + 1)
             continue
         text = _squash("".join(child.itertext()))
         if text:
@@ -98,26 +101,32 @@ def _squash(text: str) -> str:
 # ---------------------------------------------------------------- Markdown
 
 _FENCE: Final = re.compile(r"^\s{0,3}(```|~~~)")
-_ATX_HEADING: Final = re.compile(r"^\s{0,3}(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _SETEXT_UNDERLINE: Final = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _LIST_ITEM: Final = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>.*)$")
 _RULE: Final = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$")
 _REFERENCE_DEFINITION: Final = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
-_TABLE_DIVIDER: Final = re.compile(r"^\s*\|?\s*:?-{3,}")
+_TABLE_DIVIDER: Final = re.compile(r"^\s*(?:\|\s*)?:?-{3,}")
+
+_LINK_TARGET: Final = r"(?:[^()]|\([^()]*\))*"
+"""A link's address and title; one level of parentheses inside, as in Wikipedia links."""
 
 INLINE_MARKDOWN: Final = (
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images are not read
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url) → text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref] → text
-    (re.compile(r"<(https?://[^>]+)>"), r"\1"),  # autolinks keep their address
-    (re.compile(r"<[^>]+>"), ""),  # inline HTML tags
+    (re.compile(rf"!\[[^\[\]]*\]\({_LINK_TARGET}\)"), ""),  # images are not read
+    (re.compile(rf"\[([^\[\]]+)\]\({_LINK_TARGET}\)"), r"\1"),  # [text](url) → text
+    (re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]"), r"\1"),  # [text][ref] → text
+    (re.compile(r"<(https?://[^<>]+)>"), r"\1"),  # autolinks keep their address
+    (re.compile(r"<[^<>]+>"), ""),  # inline HTML tags
     (re.compile(r"`([^`]+)`"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),
-    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])([*_])(?=\S)((?:(?!\1).)+?)(?<=\S)\1(?![\w*])"), r"\2"),
+    (re.compile(r"~~((?:(?!~~).)+?)~~"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!])"), r"\1"),
 )
-"""Inline Markdown → plain words: (pattern, replacement), in order."""
+r"""Inline Markdown → plain words: (pattern, replacement), in order.
+
+No span may run past the next opening delimiter (`[^\[\]]`, `(?:(?!\1).)`): else every
+unclosed opener in a long paragraph scans to its end, and the work grows with the square
+of the paragraph's length."""
 
 
 def markdown_inline_text(text: str) -> str:
@@ -157,9 +166,9 @@ def extract_markdown(text: str) -> ExtractedArticle:
         if previous_blank and not pending and raw.startswith(("    ", "\t")):
             continue  # indented code block
         previous_blank = False
-        if heading := _ATX_HEADING.match(line):
+        if (heading := markdown_heading(line)) is not None:
             flush()
-            _add_heading(blocks, heading["text"])
+            _add_heading(blocks, heading)
         elif pending and _SETEXT_UNDERLINE.match(line):
             heading_text = " ".join(pending)
             pending.clear()

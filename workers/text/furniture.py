@@ -135,7 +135,7 @@ CUES: Final[tuple[Cue, ...]] = (
     _cue("inline bullets", r"\s[*•]\s.+\s[*•]\s", 4),
     _cue(
         "photo credit",
-        r"\((?:photo|image|photograph|credit|courtesy|illustration|video)\b[^)]*\)"
+        r"\((?:photo|image|photograph|credit|courtesy|illustration|video)\b[^()]*\)"
         r"|\b(?:getty images|shutterstock|ap photo|afp via|reuters/)",
         6,
     ),
@@ -156,7 +156,7 @@ CUES: Final[tuple[Cue, ...]] = (
     ),
     _cue(
         "listen prompt",
-        r"^listen to (?:this|the) (?:article|story)|\d+\s*min(?:ute)?s? listen\b",
+        r"^listen to (?:this|the) (?:article|story)|(?<!\d)\d+\s*min(?:ute)?s? listen\b",
         6,
     ),
     _cue(

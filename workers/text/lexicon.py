@@ -30,6 +30,17 @@ PHONEME_ENTRY: Final = re.compile(r"^\[\[(?P<phonemes>.+)\]\]$", re.DOTALL)
 CASE_SENSITIVE_FLAGS: Final = frozenset({"case-sensitive", "cs", "true", "yes", "1"})
 LEXICON_FORMATS: Final = (".tsv", ".json")
 
+MAX_LEXICON_GROWTH: Final = 4
+"""After the lexicon, an article's text may be at most this many times as long as the
+input, and so may each sentence (plus `LEXICON_GROWTH_ALLOWANCE` each). Respellings and
+spelled-out acronyms leave an article's length about the same; a lexicon that multiplies
+it is a mistake or an attack (entries that repeat words), refused rather than
+synthesized for hours."""
+
+LEXICON_GROWTH_ALLOWANCE: Final = 2_000
+"""Characters allowed on top of `MAX_LEXICON_GROWTH`, so that a short input (or sentence)
+with one long respelling is not refused."""
+
 
 @dataclass(frozen=True)
 class LexiconEntry:
@@ -124,26 +135,37 @@ class Lexicon:
         return digest.hexdigest()[:16]
 
     @cached_property
-    def _patterns(self) -> tuple[tuple[re.Pattern[str], str], ...]:
-        # Longest first, so "Kyiv Independent" is matched before "Kyiv".
+    def _matcher(self) -> tuple[re.Pattern[str], dict[str, str], dict[str, str]] | None:
+        """One pattern for every entry, and the replacements by exact and by folded word.
+
+        One alternation, longest word first (so "Kyiv Independent" wins over "Kyiv"),
+        applied in a single pass: a replacement is never searched again, so one entry
+        cannot feed another (a chain of entries could otherwise grow a short text
+        exponentially).
+        """
+        if not self.entries:
+            return None
         ordered = sorted(self.entries, key=lambda e: len(e.word), reverse=True)
-        return tuple(
-            (
-                re.compile(
-                    rf"(?<![\w\[]){re.escape(e.word)}(?![\w\]])",
-                    0 if e.case_sensitive else re.IGNORECASE,
-                ),
-                # A replacement is literal text: escape it for `re.sub`'s template syntax.
-                e.replacement.strip().replace("\\", "\\\\"),
-            )
-            for e in ordered
+        words = "|".join(
+            re.escape(e.word) if e.case_sensitive else f"(?i:{re.escape(e.word)})" for e in ordered
         )
+        exact = {e.word: e.replacement.strip() for e in self.entries if e.case_sensitive}
+        folded = {
+            e.word.casefold(): e.replacement.strip() for e in self.entries if not e.case_sensitive
+        }
+        return re.compile(rf"(?<![\w\[])(?:{words})(?![\w\]])"), exact, folded
 
     def apply(self, text: str) -> str:
-        """`text` with every entry's word replaced by its pronunciation."""
-        for pattern, template in self._patterns:
-            text = pattern.sub(template, text)
-        return text
+        """`text` with every entry's word replaced by its pronunciation, in one pass."""
+        if self._matcher is None:
+            return text
+        pattern, exact, folded = self._matcher
+
+        def replacement(match: re.Match[str]) -> str:
+            word = match.group(0)
+            return exact.get(word) or folded.get(word.casefold(), word)
+
+        return pattern.sub(replacement, text)
 
 
 def _key(entry: LexiconEntry) -> tuple[str, bool]:

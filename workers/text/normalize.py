@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 NORMALIZERS: Final[Mapping[str, Callable[[str], str]]] = MappingProxyType({"en": normalize_english})
 """Language (ISO 639-1) → the function that normalizes one sentence of it."""
 
-PHONEME_BLOCK: Final = re.compile(r"(\[\[.*?\]\])")
-"""Piper's inline phoneme syntax; never rewritten by the rules."""
+PHONEME_BLOCK: Final = re.compile(r"(\[\[[^\[\]]*\]\])")
+"""Piper's inline phoneme syntax; never rewritten by the rules. No bracket inside (no
+phoneme is one), so an unclosed `[[` scans only to the next bracket, not to the end."""
 
 _SPACES: Final = re.compile(r"\s+")
 

@@ -73,7 +73,7 @@ _VOWELS: Final = frozenset("aeiouyAEIOUY")
 def _say_address_part(part: str) -> str:
     if part in URL_WORDS:
         return URL_WORDS[part]
-    if part.isdigit():
+    if part.isascii() and part.isdigit():
         return num.cardinal(part) if len(part) < 5 else num.digits(part)
     if not _VOWELS.intersection(part):
         return " ".join(part.upper())  # "bbc" has no vowel to say: "B B C"
@@ -163,9 +163,10 @@ def _money(match: re.Match[str]) -> str:
         unit = currency.one if num.is_one(amount) else currency.many
         return f"{sign}{num.amount(amount)} {unit}"
     minor = f"{num.cardinal(cents)} {currency.minor_one if cents == '01' else currency.minor_many}"
-    if int(whole) == 0:
+    whole = whole.lstrip("0")  # compared as text: the whole part may be any length
+    if not whole:
         return sign + minor
-    major = f"{num.cardinal(whole)} {currency.one if int(whole) == 1 else currency.many}"
+    major = f"{num.cardinal(whole)} {currency.one if whole == '1' else currency.many}"
     return f"{sign}{major} and {minor}" if int(cents) else sign + major
 
 
@@ -357,14 +358,14 @@ _MAG: Final = _alternation(MAGNITUDES)
 RULES: Final[tuple[Rule, ...]] = (
     Rule(
         "email",
-        re.compile(r"(?<![\w.])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
         _say_address,
     ),
     Rule(
         "url",
         re.compile(
-            r"(?<![\w@])(?:https?://\S+|www\.\S+|"
-            rf"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})\b(?:/\S*)?)"
+            r"(?<![\w@])(?:https?://\S+|www\.\S+)"
+            rf"|(?<![\w@.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})\b(?:/\S*)?"
         ),
         _say_address,
     ),
@@ -549,12 +550,12 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "dash as pause",
-        re.compile(r"\s*(?:[—―]|--)\s*|\s+[–-]\s+|\s*–\s*(?=[A-Za-z])"),
+        re.compile(r"(?<!\s)(?:\s*(?:[—―]|--)\s*|\s+[–-]\s+|\s*–\s*(?=[A-Za-z]))"),
         lambda m: ", ",
     ),
     Rule(
         "bracket as pause",
-        re.compile(r"\s*[()\[\]{}]\s*"),
+        re.compile(r"(?<!\s)\s*[()\[\]{}]\s*"),
         lambda m: ", ",
     ),
 )
@@ -565,13 +566,17 @@ _CLEANUP: Final = (
     (re.compile(r"(?<=\w)[’](?=\w)"), "'"),
     (re.compile(r"…"), "..."),
     (re.compile(r"\s+"), " "),
-    (re.compile(r"(?:\s*,)+\s*(?=[.,;:!?])"), ""),
-    (re.compile(r"(?:\s*,)+"), ","),
+    (re.compile(r"(?<![\s,])(?:\s*,)+\s*(?=[.,;:!?])"), ""),
+    (re.compile(r"(?<![\s,])(?:\s*,)+"), ","),
     (re.compile(r",(?=\w)"), ", "),
-    (re.compile(r"\s+(?=[.,;:!?])"), ""),
-    (re.compile(r"^[\s,;:]+|[\s,;:]+$"), ""),
+    (re.compile(r"(?<!\s)\s+(?=[.,;:!?])"), ""),
+    (re.compile(r"^[\s,;:]+|(?<![\s,;:])[\s,;:]+$"), ""),
 )
-"""Tidy-ups after the rules: no doubled or dangling pauses, no space before punctuation."""
+r"""Tidy-ups after the rules: no doubled or dangling pauses, no space before punctuation.
+
+A pattern that starts with a run (`\s*`, `(?:\s*,)+`) may only start where the run
+starts (the lookbehinds): else it is tried again at every character of a long run, and
+the work grows with the square of the run's length."""
 
 
 def normalize_english(text: str) -> str:

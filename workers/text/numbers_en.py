@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final
 
 from num2words import num2words
@@ -14,6 +16,22 @@ _BRITISH_AND: Final = re.compile(r"\band\s+|,")
 YEAR_RANGE: Final = range(1010, 2100)
 """Four-digit numbers read as years ("nineteen ninety") rather than as counts."""
 
+MAX_WORDED_DIGITS: Final = 15
+"""Integers of up to this many digits are read as words ("nine hundred trillion …").
+Longer ones are not amounts anyone says aloud (and num2words overflows past about 300
+digits; Python will not convert more than 4,300): they are read digit by digit."""
+
+MAX_SPELLED_DIGITS: Final = 30
+"""Up to this many digits are read one by one, in groups of `DIGIT_GROUP`; a longer run
+is read as "a number with N digits", so a short text never speaks long."""
+
+NUMBER_CACHE_SIZE: Final = 4096
+"""Number words are remembered: num2words is the slowest step of normalization, and
+articles (and hostile inputs) repeat their numbers."""
+
+DIGIT_GROUP: Final = 3
+"""Digits read one by one are grouped in threes, with a short pause between groups."""
+
 
 def _american(words: str) -> str:
     # num2words writes "one hundred and twenty-three, ..."; announcers in the US say
@@ -21,14 +39,40 @@ def _american(words: str) -> str:
     return re.sub(r"\s+", " ", _BRITISH_AND.sub(" ", words)).strip()
 
 
+def _plain_digits(number: int | str) -> tuple[str, str]:
+    """The sign and the ASCII digits of an integer as written ("-1,234" → ("-", "1234"));
+    digits of other scripts ("١٢") count as their values."""
+    text = str(number).replace(",", "").strip().partition(".")[0]
+    sign = "-" if text.startswith(("-", "−")) else ""
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in text if ch.isdecimal())
+    return sign, digits or "0"
+
+
+def long_number(digits: str) -> str:
+    """A digit run too long to say as an amount: "one two three, four five six" up to
+    `MAX_SPELLED_DIGITS` digits, else "a number with N digits"."""
+    if len(digits) > MAX_SPELLED_DIGITS:
+        return f"a number with {cardinal(len(digits))} digits"
+    groups = [digits[i : i + DIGIT_GROUP] for i in range(0, len(digits), DIGIT_GROUP)]
+    return ", ".join(_digit_names(group) for group in groups)
+
+
+@lru_cache(maxsize=NUMBER_CACHE_SIZE)
 def cardinal(number: int | str) -> str:
-    """`1234` → "one thousand two hundred thirty-four"."""
-    return _american(num2words(int(str(number).replace(",", ""))))
+    """`1234` → "one thousand two hundred thirty-four"; very long numbers digit by digit."""
+    sign, digits = _plain_digits(number)
+    if len(digits) > MAX_WORDED_DIGITS:
+        return ("minus " if sign else "") + long_number(digits)
+    return _words(sign + digits, "cardinal")
 
 
+@lru_cache(maxsize=NUMBER_CACHE_SIZE)
 def ordinal(number: int | str) -> str:
-    """`21` → "twenty-first"."""
-    return _american(num2words(int(str(number).replace(",", "")), to="ordinal"))
+    """`21` → "twenty-first"; very long numbers digit by digit, as for `cardinal`."""
+    sign, digits = _plain_digits(number)
+    if len(digits) > MAX_WORDED_DIGITS:
+        return cardinal(number)
+    return _words(sign + digits, "ordinal")
 
 
 def decimal(number: str) -> str:
@@ -37,19 +81,34 @@ def decimal(number: str) -> str:
     negative = text.startswith("-")
     whole, _, fraction = text.lstrip("-").partition(".")
     words = cardinal(whole or "0")
-    if fraction:
+    if len(fraction) > MAX_SPELLED_DIGITS:
+        words += f" point and {cardinal(len(fraction))} more digits"
+    elif fraction:
         words += " point " + digits(fraction)
     return f"minus {words}" if negative else words
 
 
 def digits(text: str) -> str:
-    """`"0958"` → "zero nine five eight"."""
+    """`"0958"` → "zero nine five eight"; past `MAX_SPELLED_DIGITS`, `long_number`."""
+    if sum(ch in PHONE_DIGITS for ch in text) > MAX_SPELLED_DIGITS:
+        return long_number("".join(ch for ch in text if ch in PHONE_DIGITS))
+    return _digit_names(text)
+
+
+def _digit_names(text: str) -> str:
     return " ".join(PHONE_DIGITS[d] for d in text if d in PHONE_DIGITS)
 
 
 def year(number: int | str) -> str:
     """`1990` → "nineteen ninety"; `2005` → "two thousand five"; `1905` → "nineteen oh five"."""
-    return _american(num2words(int(number), to="year")).replace("oh-", "oh ")
+    if len(_plain_digits(number)[1]) > MAX_WORDED_DIGITS:
+        return cardinal(number)
+    return _words(str(int(number)), "year").replace("oh-", "oh ")
+
+
+@lru_cache(maxsize=NUMBER_CACHE_SIZE)
+def _words(number: str, to: str) -> str:
+    return _american(num2words(int(number), to=to))
 
 
 def decade(number: int) -> str:
@@ -62,6 +121,7 @@ def decade(number: int) -> str:
     return f"{cardinal(century)} {DECADE_WORDS[rest]}"
 
 
+@lru_cache(maxsize=NUMBER_CACHE_SIZE)
 def amount(number: str) -> str:
     """A number as written: integer with separators or a decimal."""
     return decimal(number) if "." in number else cardinal(number)
@@ -69,6 +129,8 @@ def amount(number: str) -> str:
 
 def is_one(number: str) -> bool:
     """True when the amount is exactly one (singular units)."""
+    if len(number) > MAX_SPELLED_DIGITS:
+        return False  # cheap: no long number is one, and Decimal need not parse it
     try:
         return Decimal(number.replace(",", "")) == 1
     except ArithmeticError:

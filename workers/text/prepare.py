@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
-from workers.errors import EmptyInput
+from workers.errors import EmptyInput, LexiconError
+from workers.text.bounds import bound_lines, clean_input
 from workers.text.extract import (
     ExtractedArticle,
     extract_html,
@@ -15,12 +16,13 @@ from workers.text.extract import (
     extract_scraped_text,
 )
 from workers.text.furniture import score_lines
-from workers.text.lexicon import Lexicon
+from workers.text.lexicon import LEXICON_GROWTH_ALLOWANCE, MAX_LEXICON_GROWTH, Lexicon
 from workers.text.normalize import normalize_text
 from workers.text.segment import (
     DEFAULT_MAX_CHUNK_CHARS,
     Block,
     Chunk,
+    Normalizer,
     plain_text_blocks,
     segment_blocks,
 )
@@ -67,6 +69,10 @@ def extract_text(text: str) -> ExtractedArticle:
     return ExtractedArticle(blocks=plain_text_blocks(text))
 
 
+LINE_BASED_FORMATS: Final = frozenset({InputFormat.TEXT, InputFormat.MARKDOWN})
+"""Formats read line by line: their long lines are broken before extraction (a break in
+HTML or SSML markup could land inside a tag, so those are bounded after extraction)."""
+
 EXTRACTORS: Final[dict[InputFormat, Callable[[str], ExtractedArticle]]] = {
     InputFormat.TEXT: extract_text,
     InputFormat.MARKDOWN: extract_markdown,
@@ -88,10 +94,17 @@ def prepare_article(
     `input_format` picks the extractor (scraped text, Markdown, HTML or SSML); what the
     extractor learns (title, author, date) fills the gaps in `meta`. `lexicon` entries
     are applied to every sentence before normalization.
+
+    The work is linear in the length of `text` whatever it holds: characters no stage
+    can take are removed first, long lines are broken, and every later stage works on
+    pieces of bounded length (see `workers.text.bounds`). Every error is an `InputError`.
     """
     meta = meta or ArticleMeta()
+    text = clean_input(text)
     if not text.strip():
         raise EmptyInput("the input is empty")
+    if input_format in LINE_BASED_FORMATS:
+        text = bound_lines(text)
     extracted = EXTRACTORS[input_format](text)
     blocks = extracted.blocks
     if not blocks:
@@ -102,13 +115,41 @@ def prepare_article(
         author=meta.author or extracted.author,
         date=meta.date or extracted.date,
     )
-    language = meta.language
     chunks = segment_blocks(
         blocks,
-        normalize=lambda s: normalize_text(s, language, lexicon=lexicon),
+        normalize=_normalizer(meta.language, lexicon, len(text)),
         language=meta.language,
         max_chunk_chars=max_chunk_chars,
     )
     if not chunks:
         raise EmptyInput("the input has no speakable text")
     return PreparedArticle(meta=meta, blocks=blocks, chunks=chunks)
+
+
+def _normalizer(language: str, lexicon: Lexicon | None, input_chars: int) -> Normalizer:
+    """Normalization of one sentence, with the lexicon's growth capped.
+
+    The lexicon applies once per sentence (no chains, see `Lexicon.apply`). What it
+    writes is measured before any further work: past `MAX_LEXICON_GROWTH` times the
+    sentence, or (summed) times the input, the article is refused. A sentence normalized
+    again in parts (`MAX_SPOKEN_CHARS`) counts again, so the sum errs on refusing.
+    """
+    if lexicon is None or not lexicon.entries:
+        return lambda sentence: normalize_text(sentence, language)
+    article_budget = MAX_LEXICON_GROWTH * input_chars + LEXICON_GROWTH_ALLOWANCE
+    written = 0
+
+    def normalize(sentence: str) -> str:
+        nonlocal written
+        respelled = lexicon.apply(sentence)
+        written += len(respelled)
+        sentence_budget = MAX_LEXICON_GROWTH * len(sentence) + LEXICON_GROWTH_ALLOWANCE
+        if len(respelled) > sentence_budget or written > article_budget:
+            raise LexiconError(
+                f"the pronunciation lexicon makes the text more than {MAX_LEXICON_GROWTH} "
+                "times longer; shorten its replacements or remove the entries that repeat "
+                "words"
+            )
+        return normalize_text(respelled, language)
+
+    return normalize

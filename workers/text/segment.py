@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -9,7 +12,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Final
 
-from workers.text.bounds import bounded_pieces, segmenter_pieces
+from workers.text.bounds import LIKELY_SENTENCE_END, bounded_pieces, segmenter_pieces
 from workers.text.rules import ends_sentence, fits_heading, is_heading_line, markdown_heading
 
 DEFAULT_MAX_CHUNK_CHARS: Final = 400
@@ -26,8 +29,29 @@ spoken text much longer than the written one (numbers, symbols, a lexicon), and 
 memory grows with the square of one call's length, so a sentence whose spoken form is
 longer is split (at a clause or a word, or inside one long word's spoken form)."""
 
+MAX_SEGMENTER_PERIODS: Final = 50
+"""A piece of a paragraph (`MAX_SEGMENTER_CHARS`) with more full stops than this is not
+prose (initials, abbreviations or dates repeated): pysbd's cost grows with full stops
+times length, so such a piece is cut only at likely sentence ends, without pysbd."""
+
+SPOKEN_ESTIMATE_PER_SYMBOL: Final = 4
+"""Extra spoken characters guessed for each digit or symbol ("7" → "seven")."""
+
+SPOKEN_ESTIMATE_PER_RUN: Final = 60
+"""The most extra spoken characters guessed for one run of digits and symbols (a long
+number is read as "a number with N digits")."""
+
+SPOKEN_SPLIT_MARGIN: Final = 1.25
+"""A sentence that speaks too long is cut into this much more parts than its spoken
+length strictly needs, so one cut is almost always enough (each cut costs a
+normalization)."""
+
+
 _CLAUSE_BREAK: Final = re.compile(r"(?<=[,;:—–])\s+")
 _SPACES: Final = re.compile(r"\s+")
+_SYMBOL_RUN: Final = re.compile(r"[^\sA-Za-z]+")
+_INNER_SENTENCE_END: Final = re.compile(r"[.!?…][\"'”’)\]]*\s")
+"""Final punctuation with more text after it: only then can a paragraph hold two sentences."""
 
 
 class BlockKind(StrEnum):
@@ -150,9 +174,27 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     pysbd gets the paragraph in bounded pieces (it is quadratic on some inputs), and
     every sentence it returns is cut to `MAX_SENTENCE_CHARS`.
     """
-    segmenter = _segmenter(language[:2].lower())
-    sentences = [s.strip() for piece in segmenter_pieces(text) for s in segmenter.segment(piece)]
+    text = text.strip()
+    if not _INNER_SENTENCE_END.search(text):
+        sentences = [text]  # one sentence at most: pysbd costs more than all the rest
+    else:
+        segmenter = _segmenter(language[:2].lower())
+        sentences = [
+            s.strip()
+            for piece in segmenter_pieces(text)
+            for s in (
+                _likely_sentences(piece)
+                if piece.count(".") > MAX_SEGMENTER_PERIODS
+                else segmenter.segment(piece)
+            )
+        ]
     return [piece for s in sentences if s for piece in _bound_length(s)]
+
+
+def _likely_sentences(text: str) -> list[str]:
+    """`text` cut after every likely sentence end (the splitter for text that is not prose)."""
+    cuts = [0, *(m.end() for m in LIKELY_SENTENCE_END.finditer(text)), len(text)]
+    return [text[start:end] for start, end in itertools.pairwise(cuts) if start < end]
 
 
 def _bound_length(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> Iterator[str]:
@@ -242,37 +284,64 @@ def segment_blocks(
 def spoken_pieces(text: str, normalize: Normalizer) -> list[tuple[str, str]]:
     """`(written, spoken)` pairs for one sentence, each spoken part at most `MAX_SPOKEN_CHARS`.
 
-    A sentence that speaks too long is halved (at the clause break, else the space,
-    nearest its middle) and each half normalized on its own; one word that alone speaks
-    too long has its spoken form cut at spaces, each part shown with its share of the word.
+    A sentence that speaks too long is cut (at clause breaks, else spaces) into as many
+    even parts as its spoken length needs, and each part is normalized on its own; one
+    word that alone speaks too long has its spoken form cut at spaces, each part shown
+    with its share of the written word.
     """
+    text = text.strip()
+    estimate = _spoken_estimate(text)
+    if estimate > 2 * MAX_SPOKEN_CHARS and _SPACES.search(text):
+        # Surely too long: cut before normalizing, which saves normalizing it twice.
+        count = math.ceil(estimate * SPOKEN_SPLIT_MARGIN / MAX_SPOKEN_CHARS)
+        return [
+            pair for part in _even_parts(text, count) for pair in spoken_pieces(part, normalize)
+        ]
     spoken = _SPACES.sub(" ", normalize(text)).strip()
     if len(spoken) <= MAX_SPOKEN_CHARS:
         return [(text, spoken)]
-    halves = _halves(text)
-    if halves is None:
+    if not _SPACES.search(text):
         parts = list(bounded_pieces(spoken, MAX_SPOKEN_CHARS))
         shares = [len(text) * i // len(parts) for i in range(len(parts) + 1)]
         return [
             (text[start:end], part)
-            for start, end, part in zip(shares, shares[1:], parts, strict=True)
+            for (start, end), part in zip(itertools.pairwise(shares), parts, strict=True)
         ]
-    return [pair for half in halves for pair in spoken_pieces(half, normalize)]
+    count = max(2, math.ceil(len(spoken) * SPOKEN_SPLIT_MARGIN / MAX_SPOKEN_CHARS))
+    return [pair for part in _even_parts(text, count) for pair in spoken_pieces(part, normalize)]
 
 
-def _halves(text: str) -> tuple[str, str] | None:
-    """`text` cut in two at a clause break in its middle half, else at the space nearest
-    its middle; None for a single word. Cuts near the middle keep the recursion shallow."""
-    text = text.strip()
-    middle = len(text) // 2
-    clauses = [
-        m.span() for m in _CLAUSE_BREAK.finditer(text) if abs(m.start() - middle) <= middle // 2
-    ]
-    cuts = clauses or [m.span() for m in _SPACES.finditer(text)]
-    if not cuts:
-        return None
-    start, end = min(cuts, key=lambda span: abs(span[0] - middle))
-    return text[:start], text[end:]
+def _spoken_estimate(text: str) -> int:
+    """A cheap guess at the length of `text` spoken: digits and symbols become words."""
+    return len(text) + sum(
+        min(len(run) * SPOKEN_ESTIMATE_PER_SYMBOL, SPOKEN_ESTIMATE_PER_RUN)
+        for run in _SYMBOL_RUN.findall(text)
+    )
+
+
+def _even_parts(text: str, count: int) -> list[str]:
+    """`text` (stripped, with spaces) cut into about `count` parts of even length, at the
+    clause break near each even cut, else at the nearest space."""
+    spaces = [m.span() for m in _SPACES.finditer(text)]
+    clauses = [m.span() for m in _CLAUSE_BREAK.finditer(text)]
+    step = len(text) / count
+    cuts: list[tuple[int, int]] = []
+    for i in range(1, count):
+        target = i * step
+        cut = _nearest(clauses, target, step / 4) or _nearest(spaces, target, len(text))
+        if cut is not None and (not cuts or cut[0] > cuts[-1][0]):
+            cuts.append(cut)
+    starts = [0, *(end for _, end in cuts)]
+    ends = [*(start for start, _ in cuts), len(text)]
+    return [text[a:b] for a, b in zip(starts, ends, strict=True) if text[a:b].strip()]
+
+
+def _nearest(spans: list[tuple[int, int]], target: float, within: float) -> tuple[int, int] | None:
+    """The span in `spans` (sorted) starting nearest `target`, if within `within` of it."""
+    index = bisect.bisect_left(spans, (target, 0))
+    near = [spans[i] for i in (index - 1, index) if 0 <= i < len(spans)]
+    best = min(near, key=lambda span: abs(span[0] - target), default=None)
+    return best if best is not None and abs(best[0] - target) <= within else None
 
 
 def _speakable(text: str) -> bool:

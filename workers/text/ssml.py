@@ -29,6 +29,13 @@ DEFAULT_BREAK_MS: Final = BREAK_STRENGTH_MS["medium"]
 MAX_BREAK_MS: Final = 10_000
 """The longest pause a `<break>` may ask for (as in the major cloud TTS services)."""
 
+MAX_SSML_DEPTH: Final = 100
+"""How deeply SSML elements may nest. Real SSML nests three or four levels; the reader
+walks the tree recursively, so a limit turns a hostile document into a clear error."""
+
+MAX_DATE_FIELD_DIGITS: Final = 4
+"""A `<say-as interpret-as="date">` field (year, month or day) has at most this many digits."""
+
 SUPPORTED_ELEMENTS: Final = frozenset(
     {"speak", "p", "s", "break", "sub", "say-as", "phoneme", "emphasis"}
 )
@@ -78,6 +85,8 @@ def _cardinal(text: str) -> str:
 
 
 def _ordinal(text: str) -> str:
+    if "." in text:
+        raise InvalidSSML(f'<say-as interpret-as="ordinal">: {text!r} is not a whole number')
     return _number(text, num.ordinal, "ordinal")
 
 
@@ -91,7 +100,7 @@ def _telephone(text: str) -> str:
 def _date(text: str, date_format: str) -> str:
     parts = re.findall(r"\d+", text)
     fields = [f for f in date_format if f in "ymd"]
-    if len(parts) != len(fields) or not parts:
+    if len(parts) != len(fields) or not parts or max(map(len, parts)) > MAX_DATE_FIELD_DIGITS:
         raise InvalidSSML(
             f'<say-as interpret-as="date" format="{date_format}">: {text!r} does not match'
         )
@@ -203,12 +212,28 @@ class _Reader:
                 self.end_block()
 
 
+def _check_depth(root: ET.Element) -> None:
+    """`InvalidSSML` when elements nest deeper than `MAX_SSML_DEPTH` (checked without recursion)."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_SSML_DEPTH:
+            raise InvalidSSML(
+                f"SSML elements nest more than {MAX_SSML_DEPTH} levels deep; flatten the document"
+            )
+        stack.extend((child, depth + 1) for child in element)
+
+
 def ssml_blocks(ssml: str) -> list[Block]:
     """Paragraph blocks of an SSML document; `InvalidSSML` when it cannot be read."""
+    if "<!DOCTYPE" in ssml or "<!ENTITY" in ssml:
+        # Entities can expand a small document a millionfold ("billion laughs").
+        raise InvalidSSML("SSML may not have a DOCTYPE or declare entities")
     try:
         root = ET.fromstring(ssml.strip())
     except ET.ParseError as error:
         raise InvalidSSML(f"the SSML is not well-formed XML: {error}") from error
+    _check_depth(root)
     if _local(root.tag) != "speak":
         raise InvalidSSML(f"SSML must have <speak> as its root element, not <{_local(root.tag)}>")
     reader = _Reader()
