@@ -176,11 +176,17 @@ class ChunkCachePruner:
         self._last: float | None = None
 
     def after_job(self) -> PruneReport | None:
-        """Prune when the interval has passed and a bound is set (`max_bytes` 0: unbounded)."""
+        """Prune when the interval has passed and a bound is set (`max_bytes` 0: unbounded).
+        Never raises: housekeeping that fails is logged, and the job that ended stays as it
+        ended; the next interval tries again."""
         if self.max_bytes <= 0:
             return None
         now = self.clock()
         if self._last is not None and now - self._last < self.interval_s:
             return None
         self._last = now
-        return prune_chunk_cache(self.storage, self.store, self.max_bytes)
+        try:
+            return prune_chunk_cache(self.storage, self.store, self.max_bytes)
+        except Exception:  # the storage or the database, whatever went wrong
+            log.exception("pruning the chunk cache failed")
+            return None

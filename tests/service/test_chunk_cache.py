@@ -247,6 +247,18 @@ def test_the_automatic_prune_runs_at_most_once_per_interval(
     assert unbounded.after_job() is None and is_cached(storage, cache_key("second"))
 
 
+def test_a_failing_automatic_prune_is_logged_not_raised(
+    storage: DirectoryStorage, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = JobStore(make_engine(f"sqlite:///{tmp_path / 'no such dir' / 'narrate.db'}"))
+    size = cache_chunk(storage, cache_key("a"), 100, time.time() - HOUR)
+    pruner = ChunkCachePruner(storage, broken, max_bytes=size - 1)
+
+    assert pruner.after_job() is None
+    assert "pruning the chunk cache failed" in caplog.text
+    assert is_cached(storage, cache_key("a"))
+
+
 def test_narrate_cache_prune_end_to_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
