@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api import health, jobs, metrics, voices
 from service.api.errors import install_error_handlers
-from service.quotas import SubmitQuotas, open_quota_redis
+from service.quotas import SubmitQuotas
 from service.settings import Settings
 from service.storage import DirectoryStorage
 from service.store import JobStore
@@ -104,10 +104,20 @@ async def _watch_stalled_jobs(app: FastAPI) -> None:
     """Every `watchdog_interval_s`, re-queue or fail jobs that stopped moving (see
     `service.tasks.sweep_stalled`); a failed sweep (database or Redis down) is logged and
     the next one tries again."""
+    from service.cache import ChunkCachePruner
     from service.tasks import WorkerContext, sweep_stalled
 
     state = app.state
-    ctx = WorkerContext(state.settings, state.store, state.storage, state.catalog, state.queue)
+    ctx = WorkerContext(
+        settings=state.settings,
+        store=state.store,
+        storage=state.storage,
+        catalog=state.catalog,
+        queue=state.queue,
+        cache_pruner=ChunkCachePruner(
+            state.storage, state.store, int(state.settings.chunk_cache_max_bytes)
+        ),
+    )
     while True:
         await asyncio.sleep(state.settings.watchdog_interval_s)
         try:
@@ -148,7 +158,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     app.state.storage = state.get("storage") or DirectoryStorage(settings.resolved_storage_dir())
     app.state.queue = state.get("queue") or create_celery(settings)
     open_producers(app.state.queue)  # before the first burst of submits, not during it
-    app.state.quotas = SubmitQuotas(settings, app.state.store, open_quota_redis(settings))
+    app.state.quotas = SubmitQuotas.open(settings, app.state.store)
     app.state.catalog = settings.voice_catalog()
     app.state.metrics = metrics.metrics_registry(settings, app.state.store)
     if not settings.api_key_list():

@@ -85,6 +85,19 @@ class SubmitQuotas:
         self.redis = client
         self._window = Script(client, SLIDING_WINDOW)
 
+    @classmethod
+    def open(cls, settings: Settings, store: JobStore) -> SubmitQuotas:
+        """The API's quotas, ready before the first submit: Redis connections open, the
+        script loaded and the count query compiled (on a fresh API these were most of the
+        first submit's extra time). Redis or the database down is logged, not fatal."""
+        quotas = cls(settings, store, open_quota_redis(settings))
+        try:
+            quotas.redis.script_load(SLIDING_WINDOW)
+            store.count_active(None)
+        except Exception as exc:  # the first submit will try again and say why
+            log.warning("quotas: not prepared yet (%s: %s)", type(exc).__name__, exc)
+        return quotas
+
     def check(self, owner: str | None) -> None:
         """Raise `QuotaExceeded` (429 with `Retry-After`) when the key `owner` (None: an
         open API) has too many unfinished jobs or submitted too often in the last minute;
