@@ -97,6 +97,10 @@ def publish_finished_job(jobs: JobStore, storage: Storage, job_id: str) -> None:
         return
     feeds = FeedStore(jobs.engine)
     try:
+        if feeds.get(slug).created_at > job.created_at:
+            # Deleted and made again (perhaps by another key) while the job ran: not the
+            # feed the submit was checked against.
+            raise FeedNotFound(slug)
         add_job_to_feed(feeds, jobs, storage, slug, job_id)
     except FeedNotFound:
         log.warning("job %s finished, but its feed %r is gone", job_id, slug)
