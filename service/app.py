@@ -104,10 +104,20 @@ async def _watch_stalled_jobs(app: FastAPI) -> None:
     """Every `watchdog_interval_s`, re-queue or fail jobs that stopped moving (see
     `service.tasks.sweep_stalled`); a failed sweep (database or Redis down) is logged and
     the next one tries again."""
+    from service.cache import ChunkCachePruner
     from service.tasks import WorkerContext, sweep_stalled
 
     state = app.state
-    ctx = WorkerContext(state.settings, state.store, state.storage, state.catalog, state.queue)
+    ctx = WorkerContext(
+        settings=state.settings,
+        store=state.store,
+        storage=state.storage,
+        catalog=state.catalog,
+        queue=state.queue,
+        cache_pruner=ChunkCachePruner(
+            state.storage, state.store, int(state.settings.chunk_cache_max_bytes)
+        ),
+    )
     while True:
         await asyncio.sleep(state.settings.watchdog_interval_s)
         try:

@@ -36,6 +36,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
 from service.api.schemas import job_out
+from service.cache import ChunkCachePruner
 from service.contract import ArticleInfo, JobResult
 from service.feeds.episodes import publish_finished_job
 from service.keys import chunk_audio_key, job_audio_key, job_prefix, job_timings_key, job_vtt_key
@@ -75,15 +76,19 @@ class WorkerContext:
     storage: Storage
     catalog: VoiceCatalog
     queue: Celery
+    cache_pruner: ChunkCachePruner
 
     @classmethod
     def create(cls, settings: Settings, queue: Celery) -> WorkerContext:
+        store = JobStore.from_url(settings.resolved_database_url())
+        storage = DirectoryStorage(settings.resolved_storage_dir())
         return cls(
             settings=settings,
-            store=JobStore.from_url(settings.resolved_database_url()),
-            storage=DirectoryStorage(settings.resolved_storage_dir()),
+            store=store,
+            storage=storage,
             catalog=settings.voice_catalog(),
             queue=queue,
+            cache_pruner=ChunkCachePruner(storage, store, int(settings.chunk_cache_max_bytes)),
         )
 
     def send(self, task: str, *args: Any, countdown: float | None = None) -> None:
@@ -113,7 +118,8 @@ def prepare_job(ctx: WorkerContext, job_id: str) -> None:
     entries = []
     for chunk in article.chunks:
         key = chunk_cache_key(chunk, voice, req.synthesis(), version)
-        entries.append((chunk, key, ctx.storage.exists(chunk_audio_key(key))))
+        # touch: a cache hit is a use, so the size-bounded cache keeps what is reused.
+        entries.append((chunk, key, ctx.storage.touch(chunk_audio_key(key))))
     ctx.store.set_chunks(job_id, entries, info)
     queue_remaining_work(ctx, job_id)
 
@@ -136,7 +142,7 @@ def synthesize_job_chunk(ctx: WorkerContext, job_id: str, index: int) -> None:
     stored = ctx.store.chunk(job_id, index)
     if not stored.done:
         key = chunk_audio_key(stored.cache_key)
-        seconds, cached = 0.0, ctx.storage.exists(key)
+        seconds, cached = 0.0, ctx.storage.touch(key)
         if not cached:
             started = time.perf_counter()
             audio = synthesize_chunk(
@@ -168,6 +174,7 @@ def finish_job(ctx: WorkerContext, job_id: str, claim: str) -> None:
     if ctx.store.finish(job_id, result):
         publish_finished_job(ctx.store, ctx.storage, job_id)  # `feed`: becomes an episode
         notify(ctx, job_id)
+        ctx.cache_pruner.after_job()  # keeps the chunk cache under its bound; never raises
     else:  # cancelled while mastering
         ctx.storage.delete_prefix(job_prefix(job_id))
 

@@ -436,3 +436,40 @@ def test_prune_time_grows_linearly_with_the_cache(tmp_path: Path, store: JobStor
     small = prune_seconds(tmp_path, store, GROWTH_CHUNKS)
     large = prune_seconds(tmp_path, store, GROWTH_FACTOR * GROWTH_CHUNKS)
     assert large < GROWTH_SLACK * small, f"{large:.3f} s vs {small:.3f} s"
+
+
+@pytest.mark.slow
+def test_the_service_touches_cache_hits_and_prunes_after_a_job(make_stack) -> None:  # type: ignore[no-untyped-def]
+    """Through a real worker: a resubmitted article's chunks count as used (so they outlive
+    older audio), and a finished job prunes the cache to its bound."""
+    from tests.utils.services import SHORT_ARTICLE
+
+    stack = make_stack(chunk_cache_max_bytes=1)
+    stack.start_api()
+    first_worker = stack.start_worker(concurrency=1)
+    assert stack.wait_job(stack.submit(text=SHORT_ARTICLE)["id"], 120)["status"] == "done"
+    first_worker.stop()  # the next worker process prunes at its first finished job
+
+    storage = DirectoryStorage(stack.settings.resolved_storage_dir())
+    article_chunks = [f.key for f in storage.iter_prefix("chunks") if f.key.endswith(".wav")]
+    assert article_chunks
+    stray = cache_key("audio nobody has used for hours")
+    cache_chunk(storage, stray, 22050, time.time() - 2 * HOUR)
+    for stored in storage.iter_prefix("chunks"):
+        old = time.time() - 2 * HOUR
+        os.utime(storage.local_path(stored.key), (old, old))
+
+    stack.start_worker(concurrency=1)
+    job = stack.wait_job(stack.submit(text=SHORT_ARTICLE)["id"], 120)
+    assert job["status"] == "done" and job["progress"]["chunks_cached"] == len(article_chunks)
+    assert wait_for_removal(storage, stray)
+    assert all(storage.exists(key) for key in article_chunks)  # touched: recently used
+
+
+def wait_for_removal(storage: DirectoryStorage, key: str, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while is_cached(storage, key):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
