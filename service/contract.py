@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from workers.master import AudioFormat
 from workers.synthesis import SynthesisSettings
@@ -57,14 +57,13 @@ class JobRequest:
     owner: str | None = None
     """The id of the API key that submitted the job (never the key itself)."""
 
+    FROM_ARTICLE: ClassVar[frozenset[str]] = frozenset(
+        {"speed", "format", "language", "title", "author", "publication", "date", "feed"}
+    )
+    """The fields taken from the submitted article as they are."""
+
     def meta(self) -> ArticleMeta:
-        return ArticleMeta(
-            title=self.title,
-            author=self.author,
-            publication=self.publication,
-            date=self.date,
-            language=self.language,
-        )
+        return ArticleMeta(self.title, self.author, self.publication, self.date, self.language)
 
     def synthesis(self) -> SynthesisSettings:
         return SynthesisSettings(speed=self.speed)

@@ -400,31 +400,28 @@ class JobStore(SqlStore):
                 ).rowcount
             )
 
+    @staticmethod
+    def _stalled_since(before: float) -> Any:
+        """Queued or running, and not moved on (progress, else creation) since `before`."""
+        return (
+            JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
+            & (func.coalesce(JobRow.progress_at, JobRow.created_at) < before)
+        )
+
     def stalled(self, before: float) -> list[Job]:
         """Queued or running jobs that have not moved on since `before` (for the watchdog)."""
-        last_move = func.coalesce(JobRow.progress_at, JobRow.created_at)
         with self._session() as session:
-            rows = session.scalars(
-                select(JobRow).where(
-                    JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
-                    last_move < before,
-                )
-            ).all()
+            rows = session.scalars(select(JobRow).where(self._stalled_since(before))).all()
             return [Job.from_row(r) for r in rows]
 
     def requeue(self, job_id: str, before: float, now: float) -> bool:
         """Count a watchdog re-queue (at `now`) of a job still stalled since `before`; False
         when it moved on meanwhile or another process re-queued it first."""
-        last_move = func.coalesce(JobRow.progress_at, JobRow.created_at)
         with self._session() as session:
             return bool(
                 session.execute(
                     update(JobRow)
-                    .where(
-                        JobRow.id == job_id,
-                        JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
-                        last_move < before,
-                    )
+                    .where(JobRow.id == job_id, self._stalled_since(before))
                     .values(
                         requeues=JobRow.requeues + 1,
                         progress_at=now,

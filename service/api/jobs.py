@@ -215,28 +215,20 @@ _AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     responses={200: {"content": {"audio/mpeg": {}}}, **_AUDIO_RESPONSES},
 )
+@router.head("/{job_id}/audio", summary="The audio's headers", responses=_AUDIO_RESPONSES)
 def get_audio(
     job_id: str,
+    request: Request,
     store: StoreDep,
     storage: StorageDep,
     caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """The delivered file, with `ETag`, `Accept-Ranges` and single byte ranges (206)."""
-    return audio_response(store.get(job_id, caller.scope), storage, range, if_range, head=False)
-
-
-@router.head("/{job_id}/audio", summary="The audio's headers", responses=_AUDIO_RESPONSES)
-def head_audio(
-    job_id: str,
-    store: StoreDep,
-    storage: StorageDep,
-    caller: CallerDep,
-    range: Annotated[str | None, Header()] = None,
-    if_range: Annotated[str | None, Header()] = None,
-) -> Response:
-    return audio_response(store.get(job_id, caller.scope), storage, range, if_range, head=True)
+    """The delivered file, with `ETag`, `Accept-Ranges` and single byte ranges (206);
+    HEAD answers the same headers without the body."""
+    job = store.get(job_id, caller.scope)
+    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
 
 
 @router.get(

@@ -85,21 +85,15 @@ class ArticleIn(BaseModel):
 
     def to_request(self, voice: str, owner: str | None) -> JobRequest:
         """The job's request, with the voice resolved (the default when none was asked)."""
+        as_given = self.model_dump(include=JobRequest.FROM_ARTICLE)
         return JobRequest(
             source=self.source,
             input_format=InputFormat.TEXT if self.text is not None else InputFormat.HTML,
             voice=voice,
-            speed=self.speed,
-            format=self.format,
-            language=self.language,
-            title=self.title,
-            author=self.author,
-            publication=self.publication,
-            date=self.date,
-            feed=self.feed,
             callback_url=str(self.callback_url) if self.callback_url else None,
             lexicon=tuple(e.model_dump() for e in self.lexicon or ()),
             owner=owner,
+            **as_given,
         )
 
 

@@ -145,30 +145,22 @@ _LISTEN_AUDIO_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     response_class=Response,
     responses={200: {"content": {"audio/mpeg": {}}}, **_LISTEN_AUDIO_RESPONSES},
 )
+@listen_router.head(
+    "/{job_id}/audio",
+    summary="The audio's headers, for listeners",
+    responses=_LISTEN_AUDIO_RESPONSES,
+)
 def listen_audio(
     job_id: str,
+    request: Request,
     store: StoreDep,
     storage: StorageDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The finished job's audio with `ETag` and Range, as `/v1/jobs/{id}/audio`, no key."""
-    return audio_response(store.get(job_id), storage, range, if_range, head=False)
-
-
-@listen_router.head(
-    "/{job_id}/audio",
-    summary="The audio's headers, for listeners",
-    responses=_LISTEN_AUDIO_RESPONSES,
-)
-def listen_audio_head(
-    job_id: str,
-    store: StoreDep,
-    storage: StorageDep,
-    range: Annotated[str | None, Header()] = None,
-    if_range: Annotated[str | None, Header()] = None,
-) -> Response:
-    return audio_response(store.get(job_id), storage, range, if_range, head=True)
+    job = store.get(job_id)
+    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
 
 
 @listen_router.get(
