@@ -408,6 +408,11 @@ class JobStore(SqlStore):
             & (func.coalesce(JobRow.progress_at, JobRow.created_at) < before)
         )
 
+    def last_progress(self) -> float:
+        """When any job last moved on (0 when none ever did)."""
+        with self._session() as session:
+            return float(session.scalar(select(func.max(JobRow.progress_at))) or 0.0)
+
     def stalled(self, before: float) -> list[Job]:
         """Queued or running jobs that have not moved on since `before` (for the watchdog)."""
         with self._session() as session:

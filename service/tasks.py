@@ -91,6 +91,11 @@ class WorkerContext:
             cache_pruner=ChunkCachePruner(storage, store, int(settings.chunk_cache_max_bytes)),
         )
 
+    def waiting_tasks(self) -> int:
+        """Tasks waiting in the queue (not yet taken by a worker)."""
+        with self.queue.connection_for_read() as connection:
+            return int(connection.default_channel.client.llen(self.settings.queue_name))
+
     def send(self, task: str, *args: Any, countdown: float | None = None) -> None:
         self.queue.send_task(
             task,
@@ -296,10 +301,17 @@ def run_step(
 def sweep_stalled(ctx: WorkerContext, now: float | None = None) -> tuple[int, int]:
     """Re-queue each queued or running job that made no progress for `stall_after_s`
     (its `prepare` resumes it: chunks done stay done), up to `stall_requeues` times; then
-    fail it. Idempotent, so every API process may run it. Returns (re-queued, failed)."""
+    fail it. Idempotent, so every API process may run it. Returns (re-queued, failed).
+
+    A job waiting its turn is not stalled: while tasks wait in the queue and some job has
+    moved on within `stall_after_s`, the workers are busy with a backlog, and nothing is
+    swept. A job is swept when its tasks are gone (the queue is empty, yet it does not
+    move) or when nothing has moved for that long (no worker is taking tasks)."""
     settings = ctx.settings
     now = now or time.time()
     before = now - settings.stall_after_s
+    if ctx.waiting_tasks() and ctx.store.last_progress() >= before:
+        return 0, 0
     requeued = failed = 0
     for job in ctx.store.stalled(before):
         if job.requeues < settings.stall_requeues:

@@ -198,6 +198,26 @@ def test_watchdog_requeues_then_fails_a_stalled_job(
     assert "no progress" in (job.error or "")
 
 
+def test_watchdog_leaves_a_moving_backlog_alone(
+    worker_context: tuple[Any, WorkerContext],
+) -> None:
+    """Jobs waiting behind others are not stalled while the queue holds tasks and some job
+    moves on; once nothing moves, they are."""
+    _, ctx = worker_context
+    ctx.settings = ctx.settings.model_copy(update={"stall_after_s": 0.5, "stall_requeues": 1})
+    clear_queue(ctx)
+    waiting = submit(ctx)
+    ctx.send(PREPARE, "a-task-ahead-of-it")  # the backlog
+    time.sleep(0.6)
+    busy = submit(ctx)
+    assert ctx.store.start(busy)  # another job moves on
+    assert sweep_stalled(ctx) == (0, 0)
+    assert ctx.store.get(waiting).requeues == 0
+    time.sleep(0.6)  # now nothing has moved for longer than stall_after_s
+    requeued, _ = sweep_stalled(ctx)
+    assert requeued >= 1 and ctx.store.get(waiting).requeues == 1
+
+
 # --- end to end: a real worker process, real faults -----------------------------------------
 
 
