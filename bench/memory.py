@@ -4,7 +4,12 @@ The engine streams chunk audio to disk and masters from the file, so the main
 process's peak should not grow with the input. Prints peak RSS (VmHWM) of the main
 process and of the largest synthesis worker for each size, and the audio length.
 
-    python bench/memory.py [--sizes 10000 100000] [--speed 1.0]
+`--spoken-long` measures text that is short written and long spoken instead: paragraphs
+holding two 298-digit numbers and other number-dense text, the case where one Piper call
+once received 8,448 characters (Piper's memory grows with the square of one call's
+length). The spoken-length cap per sentence bounds the worker's peak.
+
+    python bench/memory.py [--sizes 10000 100000] [--speed 1.0] [--spoken-long]
 """
 
 from __future__ import annotations
@@ -57,6 +62,22 @@ def article(chars: int, seed: int = 5) -> str:
     return "\n\n".join(paragraphs)[:chars].rsplit(".", 1)[0] + ".\n"
 
 
+def spoken_long_article(chars: int) -> str:
+    """Number-dense text: each paragraph is about 600 characters written, several times
+    that spoken."""
+    paragraphs = [
+        f"Serial {'9' * 298} and serial {'8' * 298} were filed today.",
+        "The budget rose to $999,999,999,999.99 from $888,888,888,888.88 on 12/31/1999, "
+        "with 777,777,777,777,777 items and 1,234,567,890,123 parts at 11:59 p.m. "
+        "The 123,456,789,012th entry cost ¥987,654,321,098 and 65,432,109,876 kg.",
+    ]
+    text, i = [], 0
+    while sum(len(p) + 2 for p in text) < chars:
+        text.append(paragraphs[i % len(paragraphs)])
+        i += 1
+    return "\n\n".join(text) + "\n"
+
+
 def _hwm_kib(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -74,9 +95,9 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def measure(chars: int, speed: float, tmp: Path) -> dict[str, float]:
+def measure(chars: int, speed: float, tmp: Path, spoken_long: bool = False) -> dict[str, float]:
     src = tmp / f"article-{chars}.txt"
-    src.write_text(article(chars))
+    src.write_text(spoken_long_article(chars) if spoken_long else article(chars))
     narrate = Path(sys.executable).parent / "narrate"
     cmd = [
         str(narrate),
@@ -111,9 +132,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument(
+        "--spoken-long", action="store_true", help="number-dense text: short written, long spoken"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [measure(n, args.speed, Path(tmp)) for n in args.sizes]
+        rows = [measure(n, args.speed, Path(tmp), args.spoken_long) for n in args.sizes]
     for r in rows:
         print(
             f"{r['chars']:>7} chars: main process peak {r['main_mib']:6.0f} MiB, "
