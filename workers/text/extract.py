@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from workers.errors import EmptyInput
-from workers.text.furniture import score_lines, story_lines
+from workers.text.furniture import ScoredLine, score_lines, story_lines
 from workers.text.rules import is_heading_line, markdown_heading
 from workers.text.segment import Block, BlockKind
 
@@ -34,9 +34,12 @@ def _kind_of_line(text: str) -> BlockKind:
 # ---------------------------------------------------------------- scraped text
 
 
-def extract_scraped_text(text: str) -> ExtractedArticle:
-    """The story in a scraped page's text: furniture (appeals, forms, feeds, teasers) dropped."""
-    story = story_lines(text)
+def extract_scraped_text(text: str, scored: list[ScoredLine] | None = None) -> ExtractedArticle:
+    """The story in a scraped page's text: furniture (appeals, forms, feeds, teasers) dropped.
+
+    `scored` is `score_lines` of the text's lines, when the caller already has it.
+    """
+    story = story_lines(text, scored)
     blocks = [Block(_kind_of_line(line.text), line.text) for line in story.lines]
     if story.title and blocks and blocks[0].text == story.title:
         blocks[0] = Block(BlockKind.HEADING, story.title)

@@ -277,10 +277,13 @@ class StoryLines:
     author: str | None = None
 
 
-def story_lines(text: str) -> StoryLines:
-    """The lines of the story in `text`, in order, without the page around them."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    scored = score_lines(lines)
+def story_lines(text: str, scored: list[ScoredLine] | None = None) -> StoryLines:
+    """The lines of the story in `text`, in order, without the page around them.
+
+    `scored` is `score_lines` of the text's lines, when the caller already has it.
+    """
+    if scored is None:
+        scored = score_lines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     start, end = best_run(scored)
     title, author, start = _head_of_story(scored, start)
     run = scored[start:end]

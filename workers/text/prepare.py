@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
-from workers.errors import EmptyInput, LexiconError
+from workers.errors import EmptyInput, InputError, LexiconError
 from workers.text.bounds import bound_lines, clean_input
 from workers.text.extract import (
     ExtractedArticle,
@@ -64,8 +64,9 @@ class PreparedArticle:
 
 def extract_text(text: str) -> ExtractedArticle:
     """Plain text: scraped pages lose their furniture; clean text is read as it is."""
-    if any(line.furniture for line in score_lines(text.splitlines())):
-        return extract_scraped_text(text)
+    scored = score_lines(text.split("\n"))  # lines as `story_lines` splits them
+    if any(line.furniture for line in scored):
+        return extract_scraped_text(text, scored)
     return ExtractedArticle(blocks=plain_text_blocks(text))
 
 
@@ -100,6 +101,11 @@ def prepare_article(
     pieces of bounded length (see `workers.text.bounds`). Every error is an `InputError`.
     """
     meta = meta or ArticleMeta()
+    if input_format not in EXTRACTORS:
+        raise InputError(
+            f"unknown input format {input_format!r}; use one of {', '.join(InputFormat)}"
+        )
+    input_format = InputFormat(input_format)
     text = clean_input(text)
     if not text.strip():
         raise EmptyInput("the input is empty")
