@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from voices.catalog import VoiceCatalog
 from service.keys import chunk_audio_key
+from voices.catalog import VoiceCatalog
 from workers.cache import chunk_cache_key
 from workers.synthesis import SynthesisSettings
 from workers.text.segment import Break, Chunk, Sentence
