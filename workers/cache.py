@@ -33,4 +33,3 @@ def chunk_cache_key(
         digest.update(part.encode())
         digest.update(b"\x1f")
     return digest.hexdigest()
-

@@ -14,6 +14,7 @@ from workers.errors import NarrateError, QuotaExceeded, RangeNotSatisfiable, Una
 
 log = logging.getLogger(__name__)
 
+
 def status_for(exc: NarrateError) -> tuple[int, str | None]:
     """(HTTP status, field): both are the error's own (`workers.errors` draws the mapping)."""
     return exc.http_status, exc.field
