@@ -12,6 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from voices.catalog import DEFAULT_VOICE_ID
 from workers.master import AudioFormat
 from workers.synthesis import SynthesisSettings
 from workers.text.prepare import ArticleMeta, InputFormat
@@ -77,6 +78,8 @@ class JobRequest:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> JobRequest:
+        if "source" not in data:
+            data = _request_of_version_0(data)
         return cls(
             **{
                 **data,
@@ -142,4 +145,20 @@ class JobResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> JobResult:
-        return cls(**{**data, "format": AudioFormat(data["format"])})
+        known = {f.name for f in dataclasses.fields(cls)}  # 0.1 also stored mime, audio_key
+        fields = {k: v for k, v in data.items() if k in known}
+        return cls(**{**fields, "format": AudioFormat(data["format"])})
+
+
+def _request_of_version_0(data: dict[str, Any]) -> dict[str, Any]:
+    """A request stored by Narrate 0.1 (the submitted article as it came) in today's shape,
+    so jobs made before an upgrade stay readable."""
+    html = data.get("html")
+    fields = {f.name for f in dataclasses.fields(JobRequest)}
+    return {
+        **{k: v for k, v in data.items() if k in fields},
+        "source": html if html is not None else data.get("text", ""),
+        "input_format": (InputFormat.HTML if html is not None else InputFormat.TEXT).value,
+        "voice": data.get("voice") or DEFAULT_VOICE_ID,
+        "format": data.get("format", AudioFormat.MP3.value),
+    }

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, Final, Self
 
-from sqlalchemy import Table, create_engine, event, text
+from sqlalchemy import Table, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -36,6 +36,42 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def add_missing_columns(engine: Engine, tables: Sequence[Table]) -> list[str]:
+    """Add the columns (and indexes) a newer version defines to tables an older one made:
+    an upgrade keeps the stored jobs and feeds. Only additive changes are made, each column
+    nullable with its default, so rows written before read as they were. Returns the
+    `table.column` names added."""
+    added: list[str] = []
+    with engine.begin() as conn:
+        for table in tables:
+            present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                default = column.default.arg if column.default is not None else None
+                literal = _sql_literal(default)
+                clause = f" DEFAULT {literal}" if literal is not None else ""
+                conn.execute(
+                    text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{clause}")
+                )
+                added.append(f"{table.name}.{column.name}")
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
+    return added
+
+
+def _sql_literal(value: object) -> str | None:
+    """A scalar column default as SQL (None: no literal default, e.g. a callable)."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
 class SqlStore:
     """A store over one engine (stores may share it): its schema, one transaction per call,
     a health check and shutdown."""
@@ -54,7 +90,9 @@ class SqlStore:
         return store
 
     def create_schema(self) -> None:
+        """Create the tables, and bring tables made by an earlier version up to date."""
         Base.metadata.create_all(self.engine, tables=self.tables)
+        add_missing_columns(self.engine, self.tables or list(Base.metadata.sorted_tables))
 
     def dispose(self) -> None:
         self.engine.dispose()
