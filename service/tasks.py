@@ -177,9 +177,11 @@ def finish_job(ctx: WorkerContext, job_id: str, claim: str) -> None:
         return  # another `finish` of this job is at work
     result = _deliver_job(ctx, job, chunks)
     if ctx.store.finish(job_id, result):
-        publish_finished_job(ctx.store, ctx.storage, job_id)  # `feed`: becomes an episode
-        notify(ctx, job_id)
-        ctx.cache_pruner.after_job()  # keeps the chunk cache under its bound; never raises
+        try:
+            publish_finished_job(ctx.store, ctx.storage, job_id)  # `feed`: an episode
+        finally:  # the job is done whatever became of the episode: the caller hears of it
+            notify(ctx, job_id)
+            ctx.cache_pruner.after_job()  # keeps the chunk cache under its bound; never raises
     else:  # cancelled while mastering
         ctx.storage.delete_prefix(job_prefix(job_id))
 

@@ -7,6 +7,7 @@ real store, storage, voice and Redis; the end-to-end tests use a real worker pro
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.api.schemas import ArticleIn
+from service.feeds.store import FeedStore
 from service.settings import Settings
+from service.storage import DirectoryStorage
 from service.store import JobStatus
 from service.tasks import (
     FINISH,
@@ -216,6 +219,35 @@ def test_watchdog_leaves_a_moving_backlog_alone(
     time.sleep(0.6)  # now nothing has moved for longer than stall_after_s
     requeued, _ = sweep_stalled(ctx)
     assert requeued >= 1 and ctx.store.get(waiting).requeues == 1
+
+
+class TimingsUnreadable(DirectoryStorage):
+    """Real storage, except that reading a job's timings fails (as a vanished file would)."""
+
+    def read_text(self, key: str) -> str:
+        if key.endswith("timings.json"):
+            raise OSError(f"timings went missing {SECRET_DETAIL}")
+        return super().read_text(key)
+
+
+def test_a_failed_episode_still_sends_the_webhook(
+    worker_context: tuple[Any, WorkerContext],
+) -> None:
+    """The job is done even when making it an episode fails: the caller is told."""
+    app, ctx = worker_context
+    ctx.storage = TimingsUnreadable(ctx.settings.resolved_storage_dir())
+    FeedStore(ctx.store.engine).create(
+        "news", str(uuid.uuid4()), title="News", description="d", author="a",
+        owner_name="o", owner_email="o@example.org", language="en", category="News",
+    )  # fmt: skip
+    job_id = submit(ctx, feed="news", callback_url="https://hooks.example.org/narrate")
+    app.tasks[PREPARE].run(job_id)
+    for stored in ctx.store.chunks(job_id):
+        app.tasks[SYNTHESIZE].run(job_id, stored.chunk.index)
+    clear_queue(ctx)
+    app.tasks[FINISH].run(job_id)
+    assert ctx.store.get(job_id).status is JobStatus.DONE
+    assert queued_tasks(ctx) == [WEBHOOK]
 
 
 # --- end to end: a real worker process, real faults -----------------------------------------
