@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import pytest
 
-from tests.utils.services import SHORT_ARTICLE, Stack
+from tests.utils.services import SHORT_ARTICLE, Stack, wait_for
 from tests.workers.text.hostile_inputs import BOMB_WORD, CASES, HostileCase
 from workers.text.prepare import InputFormat
 
@@ -84,8 +84,11 @@ def bystander(stack: Stack) -> tuple[dict[str, Any], bytes, str]:
     job = stack.wait_job(stack.submit(text=SHORT_ARTICLE, feed="calm")["id"], 120)
     assert job["status"] == "done", job
     audio = stack.http.get(job["links"]["audio"]).content
-    episodes = stack.http.get("/v1/feeds/calm").json()
-    return job, audio, str(episodes.get("episodes"))
+    # The episode is added just after the job is marked done: wait for it.
+    episodes = wait_for(
+        lambda: stack.http.get("/v1/feeds/calm").json().get("episodes"), 30, "the episode"
+    )
+    return job, audio, str(episodes)
 
 
 @pytest.mark.timeout(ALL_DONE_S + 120)
