@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from service.fetch import FetchError, fetch
 
@@ -30,18 +29,6 @@ UNSIGNED_WARNING: Final = (
 
 class WebhookError(Exception):
     """The receiver could not be reached or did not answer 2xx (retried with backoff)."""
-
-
-def webhook_body(job: Any) -> bytes:
-    """The JSON posted when a job ends: what GET /v1/jobs/{id} reports, minus links."""
-    payload = {
-        "id": job.id,
-        "status": job.status.value,
-        "error": job.error,
-        "result": job.result,
-        "finished_at": job.finished_at,
-    }
-    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
