@@ -3,6 +3,7 @@ database and a SQLite file or PostgreSQL schema per test, the API and worker pro
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,11 +27,13 @@ WEBHOOK_SECRET = "test-webhook-secret"
 
 @pytest.fixture(scope="session")
 def redis_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """127.0.0.1:6379 when a Redis answers there, else a private embedded redis-server."""
-    client = redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1)
+    """NARRATE_TEST_REDIS (host:port) or 127.0.0.1:6379 when a Redis answers there, else a
+    private embedded redis-server."""
+    host, _, port = os.environ.get("NARRATE_TEST_REDIS", "127.0.0.1:6379").rpartition(":")
+    client = redis.Redis(host=host, port=int(port), socket_connect_timeout=1)
     try:
         client.ping()
-        yield ("127.0.0.1", 6379)
+        yield (host, int(port))
         return
     except redis.ConnectionError:
         pass
