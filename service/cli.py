@@ -206,14 +206,81 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
+    """`narrate voices [list]`: the voices this deployment speaks with; `--available`: the
+    voice index's, marked where installed."""
     from service.settings import load_settings
 
     settings = load_settings()
+    if getattr(args, "available", False):
+        return _list_available(settings)
     catalog = settings.voice_catalog()
+    print("VOICE\tLANGUAGE\tQUALITY\tRATE\tSOURCE")
     for voice_id in catalog.ids():
         v = catalog.get(voice_id)
         default = " (default)" if voice_id == settings.default_voice else ""
-        print(f"{v.id}\t{v.language}\t{v.quality}\t{v.sample_rate} Hz\t{v.source}{default}")
+        for speaker_id in [f"{v.id}#{s}" for s in v.speakers] if v.num_speakers > 1 else [v.id]:
+            print(
+                f"{speaker_id}\t{v.language}\t{v.quality}\t{v.sample_rate} Hz\t{v.source}{default}"
+            )
+    return 0
+
+
+def _list_available(settings) -> int:  # type: ignore[no-untyped-def]
+    from service.voice_install import installed_ids, read_index
+
+    index, installed = read_index(settings), installed_ids(settings)
+    print("VOICE\tLANGUAGE\tQUALITY\tSIZE\tINSTALLED")
+    for voice_id in sorted(index):
+        entry = index[voice_id]
+        mark = "yes" if voice_id in installed else ""
+        size = f"{entry.size_bytes / 1e6:.1f} MB"
+        for speaker_id in entry.speaker_ids():
+            print(f"{speaker_id}\t{entry.language}\t{entry.quality}\t{size}\t{mark}")
+    return 0
+
+
+def cmd_voices_add(args: argparse.Namespace) -> int:
+    from service.settings import load_settings
+    from service.voice_install import install_voice
+
+    voice = install_voice(load_settings(), args.voice_id, _download_progress(sys.stderr))
+    print(f"installed {voice.id} ({voice.language}, {voice.quality}, {voice.sample_rate} Hz)")
+    return 0
+
+
+def _download_progress(stream: TextIO):  # type: ignore[no-untyped-def]
+    """Progress on a terminal (one line, rewritten); nothing when stderr is not one."""
+    if not stream.isatty():
+        return None
+    shown: dict[str, int] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if shown.get(name) != percent:
+            shown[name] = percent
+            end = "\n" if done >= total else ""
+            stream.write(f"\r{name}: {done / 1e6:.1f} of {total / 1e6:.1f} MB ({percent}%){end}")
+            stream.flush()
+
+    return progress
+
+
+def cmd_voices_remove(args: argparse.Namespace) -> int:
+    from service.settings import load_settings
+    from service.store import JobStore
+    from service.voice_install import remove_voice
+
+    settings = load_settings()
+
+    def in_use() -> set[str]:
+        store = JobStore.from_url(settings.resolved_database_url())
+        try:
+            return store.voices_in_use()
+        finally:
+            store.dispose()
+
+    remove_voice(settings, args.voice_id, in_use)
+    print(f"removed {args.voice_id}")
     return 0
 
 
@@ -315,8 +382,34 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--diff", action="store_true", help="original and spoken side by side")
     preview.set_defaults(func=cmd_preview)
 
-    voices = commands.add_parser("voices", help="list voices")
+    voices = commands.add_parser(
+        "voices", help="list, install and remove voices", description=cmd_voices.__doc__
+    )
     voices.set_defaults(func=cmd_voices)
+    voice_commands = voices.add_subparsers(dest="voices_command", metavar="{list,add,remove}")
+    voices_list = voice_commands.add_parser("list", help="the voices this deployment speaks with")
+    voices_list.add_argument(
+        "--available",
+        action="store_true",
+        help="list the voice index's voices (NARRATE_VOICE_INDEX_URL) instead",
+    )
+    voices_list.set_defaults(func=cmd_voices)
+    voices_add = voice_commands.add_parser(
+        "add",
+        help="download, verify and install a voice from the index",
+        description="Downloads the voice's .onnx and .onnx.json from the voice index "
+        "(NARRATE_VOICE_INDEX_URL), checks their size and MD5 sum, and installs them into "
+        "DATA_DIR/voices with a preview sample. An interrupted download resumes next time.",
+    )
+    voices_add.add_argument(
+        "voice_id", help="e.g. en_GB-alan-medium (see `voices list --available`)"
+    )
+    voices_add.set_defaults(func=cmd_voices_add)
+    voices_remove = voice_commands.add_parser(
+        "remove", help="remove a voice installed with `narrate voices add`"
+    )
+    voices_remove.add_argument("voice_id")
+    voices_remove.set_defaults(func=cmd_voices_remove)
 
     def add_server_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", default="127.0.0.1", help="listen address (default: 127.0.0.1)")

@@ -26,7 +26,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -247,14 +247,42 @@ def fetch(
     headers: Mapping[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_private: bool = False,
+    redirects: int = 0,
+    sink: Callable[[int, bytes], None] | None = None,
 ) -> FetchResponse:
     """One request to `url`, finished (body read) within `timeout` seconds in total.
 
     Raises `UnsafeURL` (the URL or an address it resolves to is refused), `RedirectRefused`
-    (3xx), `ResponseTooLarge` (body over `max_bytes`) or `FetchError` (no HTTP answer, with
-    the same message whatever the cause). Any other status is returned for the caller.
+    (3xx beyond `redirects` hops; every hop's target is checked like the first URL, and
+    all hops share the one deadline), `ResponseTooLarge` (body over `max_bytes`) or
+    `FetchError` (no HTTP answer, with the same message whatever the cause). Any other
+    status is returned for the caller. With a `sink`, the body goes to it block by block
+    (a download written to disk) and the response's `body` is empty.
     """
     deadline = _Deadline(timeout)
+    while True:
+        response = _fetch_once(method, url, deadline, body, headers, max_bytes, allow_private, sink)
+        location = response.header("location")
+        if not 300 <= response.status < 400:
+            return response
+        if redirects <= 0 or not location:
+            raise RedirectRefused(
+                f"the server answered {response.status} (a redirect); redirects are not "
+                "followed: give the final URL"
+            )
+        url, redirects = str(_parse(url).join(location)), redirects - 1
+
+
+def _fetch_once(
+    method: str,
+    url: str,
+    deadline: _Deadline,
+    body: bytes,
+    headers: Mapping[str, str] | None,
+    max_bytes: int,
+    allow_private: bool,
+    sink: Callable[[int, bytes], None] | None,
+) -> FetchResponse:
     check_public_url(url, allow_private)
     parsed = _parse(url)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
@@ -276,7 +304,9 @@ def fetch(
     last_error: Exception | None = None
     for address in addresses:
         try:
-            return _exchange(method, target, request_headers, body, address, deadline, max_bytes)
+            return _exchange(
+                method, target, request_headers, body, address, deadline, max_bytes, sink
+            )
         except FetchError as exc:
             if type(exc) is not FetchError:
                 raise
@@ -292,6 +322,7 @@ def _exchange(
     address: IPAddress,
     deadline: _Deadline,
     max_bytes: int,
+    sink: Callable[[int, bytes], None] | None,
 ) -> FetchResponse:
     backend = _PinnedBackend(address, deadline)
     remaining = deadline.left()
@@ -303,16 +334,18 @@ def _exchange(
                 method, target, headers=headers, content=body, extensions=extensions
             ) as response,
         ):
-            if 300 <= response.status < 400:
-                raise RedirectRefused(
-                    f"the server answered {response.status} (a redirect); redirects are not "
-                    "followed: give the final URL"
-                )
             received = bytearray()
-            for block in response.iter_stream():
-                received += block
-                if len(received) > max_bytes:
+            size = 0
+            # A redirect's body is never wanted: only its Location.
+            blocks = () if 300 <= response.status < 400 else response.iter_stream()
+            for block in blocks:
+                size += len(block)
+                if size > max_bytes:
                     raise ResponseTooLarge(f"the response is larger than {max_bytes} bytes")
+                if sink is None:
+                    received += block
+                else:
+                    sink(response.status, block)
                 deadline.left()
             return FetchResponse(
                 status=response.status,

@@ -18,6 +18,7 @@ from workers.errors import InvalidSetting
 
 SQLITE_FILE: Final = "narrate.db"
 STORAGE_DIR: Final = "storage"
+INSTALLED_VOICES_DIR: Final = "voices"
 
 
 def _split_keys(value: str) -> list[str]:
@@ -41,6 +42,13 @@ class Settings(BaseSettings):
     voices_dir: str = ""
     """Extra directories of `.onnx` + `.onnx.json` voices, separated by `os.pathsep`
     (`NARRATE_VOICES_DIR`)."""
+
+    voice_index_url: str = "https://huggingface.co/rhasspy/piper-voices/resolve/v1.0.0/voices.json"
+    """Piper's voice index (`voices.json`); model files are fetched from paths relative to
+    it. A mirror's URL serves a site without internet access (`NARRATE_VOICE_INDEX_URL`)."""
+
+    voice_download_timeout_s: float = Field(default=900.0, gt=0)
+    """The whole download of one voice file (a model is 20-120 MB)."""
 
     default_voice: str = DEFAULT_VOICE_ID
     mp3_kbps: int = Field(default=64, ge=64, le=320)
@@ -154,8 +162,12 @@ class Settings(BaseSettings):
         deployment = self.deployment_lexicon()
         return deployment.merged(own) if deployment else own
 
+    def installed_voices_dir(self) -> Path:
+        """Where `narrate voices add` installs voices: `data_dir/voices`."""
+        return self.data_dir / INSTALLED_VOICES_DIR
+
     def voice_catalog(self) -> VoiceCatalog:
-        return VoiceCatalog.discover(self.voice_dirs())
+        return VoiceCatalog.discover(self.voice_dirs(), self.installed_voices_dir())
 
     def api_key_list(self) -> list[str]:
         """Every valid key, admin keys included; empty: the API is open."""

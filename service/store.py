@@ -255,6 +255,12 @@ class JobStore(SqlStore):
                 or 0
             )
 
+    def voices_in_use(self) -> set[str]:
+        """Voice ids queued and running jobs speak with (None: the default voice)."""
+        with self._session() as session:
+            rows = session.scalars(select(JobRow.request).where(JobRow.status.in_(ACTIVE)))
+            return {voice for r in rows if (voice := JobRequest.from_json(r).voice)}
+
     def start(self, job_id: str) -> bool:
         """queued → running; False when the job is gone or no longer queued/running."""
         with self._session() as session:
@@ -403,9 +409,8 @@ class JobStore(SqlStore):
     @staticmethod
     def _stalled_since(before: float) -> Any:
         """Queued or running, and not moved on (progress, else creation) since `before`."""
-        return (
-            JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])
-            & (func.coalesce(JobRow.progress_at, JobRow.created_at) < before)
+        return JobRow.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]) & (
+            func.coalesce(JobRow.progress_at, JobRow.created_at) < before
         )
 
     def last_progress(self) -> float:

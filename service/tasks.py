@@ -150,10 +150,9 @@ def synthesize_job_chunk(ctx: WorkerContext, job_id: str, index: int) -> None:
         seconds, cached = 0.0, ctx.storage.touch(key)
         if not cached:
             started = time.perf_counter()
+            voice = ctx.catalog.get(job.request.voice)
             audio = synthesize_chunk(
-                load_piper_voice(ctx.catalog.get(job.request.voice)),
-                stored.chunk,
-                job.request.synthesis(),
+                load_piper_voice(voice), stored.chunk, job.request.synthesis().for_voice(voice)
             )
             seconds = time.perf_counter() - started
             audio.write(ctx.storage.local_path(key))

@@ -21,7 +21,8 @@
     ├── Conflict                 the request clashes with what is stored        409 / exit 2
     │   ├── NotReady             the job has no audio (yet)
     │   ├── IdempotencyConflict  an Idempotency-Key reused for another request
-    │   └── FeedExists           the slug is taken
+    │   ├── FeedExists           the slug is taken
+    │   └── VoiceInUse           a voice to remove is the default or a job's
     ├── Unauthorized             a missing or wrong API key                      401 / exit 2
     ├── RangeNotSatisfiable      a byte range outside the file                   416
     ├── QuotaExceeded            too many jobs or submits for this key           429 / exit 1
@@ -29,6 +30,7 @@
     ├── FetchError               an outbound request got no usable answer        (webhooks: retried)
     │   ├── RedirectRefused      the server answered 3xx (redirects are not followed)
     │   └── ResponseTooLarge     the answer is over the size cap
+    ├── VoiceInstallError        a voice download that cannot be verified (size, checksum)  exit 1
     ├── SynthesisError           Piper failed on a chunk                         failed job / exit 1
     ├── EncodingError            ffmpeg failed, or mastering missed its targets  failed job / exit 1
     └── JobFailed                a job ended `failed` or `cancelled` on the server      exit 1
@@ -211,6 +213,12 @@ class FeedExists(Conflict):
         super().__init__(f"a feed with slug {slug!r} exists already")
 
 
+class VoiceInUse(Conflict):
+    """The voice to remove is the default voice or is used by a queued or running job."""
+
+    field = "voice"
+
+
 class Unauthorized(NarrateError):
     """No API key, or one that is not configured."""
 
@@ -240,6 +248,11 @@ class QueueUnavailable(NarrateError):
     """The job could not be queued: Redis is unreachable (HTTP 503; submit again)."""
 
     http_status = 503
+
+
+class VoiceInstallError(NarrateError):
+    """A voice's files could not be downloaded whole, or do not match the index's size and
+    checksum: nothing was installed."""
 
 
 class SynthesisError(NarrateError):

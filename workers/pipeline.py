@@ -17,7 +17,7 @@ from voices.catalog import Voice
 from workers.chapters import Chapter, chapters_from_timings, write_id3_chapters
 from workers.errors import InputError
 from workers.master import AudioFormat, MasterReport, Tags, dry_run_filters, master_program
-from workers.pool import SynthesisPool
+from workers.pool import InlineSynthesis, SynthesisPool
 from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming
 from workers.synthesis import ChunkAudio, SynthesisSettings
 from workers.text.prepare import ArticleMeta, PreparedArticle
@@ -164,7 +164,7 @@ def convert_article(
     voice: Voice,
     out: Path,
     options: ConvertOptions | None = None,
-    pool: SynthesisPool | None = None,
+    pool: SynthesisPool | InlineSynthesis | None = None,
     progress: Progress | None = None,
 ) -> ConvertResult:
     """Synthesize, stitch and master `article` into `out` (written whole or not at all)."""

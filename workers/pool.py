@@ -24,7 +24,7 @@ def _init_worker(preload: Voice | None) -> None:
 
 def _synthesize(job: tuple[int, Voice, Chunk, SynthesisSettings]) -> tuple[int, ChunkAudio]:
     position, voice, chunk, settings = job
-    return position, synthesize_chunk(load_piper_voice(voice), chunk, settings)
+    return position, synthesize_chunk(load_piper_voice(voice), chunk, settings.for_voice(voice))
 
 
 TAIL_CHUNKS_PER_PROCESS: Final = 3
@@ -91,3 +91,15 @@ class SynthesisPool:
             self.close()
         else:
             self.terminate()
+
+
+class InlineSynthesis:
+    """Synthesis in the calling thread, for a few words (a voice preview): starting
+    processes would cost more than it saves, and a server's threads must not fork."""
+
+    def synthesize(
+        self, voice: Voice, chunks: list[Chunk], settings: SynthesisSettings
+    ) -> Iterator[ChunkAudio]:
+        piper = load_piper_voice(voice)
+        for chunk in chunks:
+            yield synthesize_chunk(piper, chunk, settings.for_voice(voice))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -16,6 +16,8 @@ from workers.text.segment import Chunk
 
 if TYPE_CHECKING:
     from piper import PiperVoice
+
+    from voices.catalog import Voice
 
 MIN_SPEED: Final = 0.5
 MAX_SPEED: Final = 2.0
@@ -42,6 +44,13 @@ class SynthesisSettings:
     @property
     def length_scale(self) -> float:
         return 1.0 / self.speed
+
+    def for_voice(self, voice: Voice) -> SynthesisSettings:
+        """These settings with the speaker `voice` names (one speaker of a multi-speaker
+        model); unchanged for single-speaker voices."""
+        if voice.speaker_id is None:
+            return self
+        return replace(self, speaker_id=voice.speaker_id)
 
     def cache_token(self) -> str:
         return json.dumps({"speed": round(self.speed, 4), "speaker": self.speaker_id})

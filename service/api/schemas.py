@@ -164,7 +164,14 @@ class VoiceOut(BaseModel):
     sample_rate: int
     source: str
     num_speakers: int
+    speakers: list[str] = []
+    """Speaker names of a multi-speaker model: ask for one as `id#speaker`."""
     default: bool
+    size_bytes: int | None = None
+    license: str | None = None
+    preview_url: str | None = None
+    text_rules: str = "full"
+    """`full` where the language has normalization rules, `basic` (whitespace only) else."""
 
 
 class ErrorOut(BaseModel):

@@ -108,16 +108,30 @@ async function followJob(root, jobId) {
   }
 }
 
-async function loadVoices(select) {
+async function loadVoices(select, preview) {
   try {
     const body = await getJSON("/v1/voices");
     const voices = Array.isArray(body) ? body : body.voices || [];
+    const previews = new Map();
     for (const v of voices) {
-      const option = document.createElement("option");
-      option.value = v.id;
-      option.textContent = v.id;
-      select.appendChild(option);
+      const ids = v.speakers && v.speakers.length > 1 ? v.speakers.map((s) => `${v.id}#${s}`) : [v.id];
+      for (const id of ids) {
+        const option = document.createElement("option");
+        option.value = id;
+        option.textContent = `${id} (${v.language}, ${v.quality})`;
+        select.appendChild(option);
+        previews.set(id, `/v1/voices/${encodeURIComponent(id)}/preview`);
+      }
+      if (v.default) previews.set("", `/v1/voices/${encodeURIComponent(v.id)}/preview`);
     }
+    // The preview next to the picker plays the chosen voice (the default one when none is).
+    const show = () => {
+      const url = previews.get(select.value);
+      if (url) preview.src = url;
+      else preview.removeAttribute("src");
+    };
+    select.addEventListener("change", show);
+    show();
   } catch (e) {
     // The service picks its default voice when none is chosen.
   }
@@ -137,7 +151,7 @@ function setUpForm(root) {
   const speed = form.querySelector("[name=speed]");
   const speedLabel = form.querySelector("[data-role=speed]");
   const error = root.querySelector("[data-role=error]");
-  loadVoices(form.querySelector("[name=voice]"));
+  loadVoices(form.querySelector("[name=voice]"), root.querySelector("[data-role=voice-preview]"));
   speed.addEventListener("input", () => (speedLabel.textContent = `${speed.value}×`));
   file.addEventListener("change", async () => {
     const f = file.files[0];
