@@ -16,6 +16,8 @@ last, its config moved beside it: the catalog sees a voice only once its config 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -23,7 +25,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
@@ -180,6 +182,28 @@ def install_voice(settings: Settings, voice_id: str, progress: Progress | None =
     target = settings.installed_voices_dir()
     staging = target / DOWNLOADS_DIR / entry.id
     staging.mkdir(parents=True, exist_ok=True)
+    with _exclusive(target / DOWNLOADS_DIR / f"{entry.id}.lock", entry.id):
+        return _install(settings, entry, target, staging, progress)
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path, voice_id: str) -> Iterator[None]:
+    """One install of a voice at a time (a second `voices add` of it fails at once)."""
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise VoiceInstallError(f"{voice_id} is being installed by another process") from None
+        yield
+
+
+def _install(
+    settings: Settings,
+    entry: IndexedVoice,
+    target: Path,
+    staging: Path,
+    progress: Progress | None,
+) -> Voice:
     files = [entry.model, entry.config, *([entry.card] if entry.card else [])]
     staged = {f.name: _download(settings, f, staging, progress) for f in files}
     try:

@@ -4,6 +4,7 @@ a job uses right after it is installed."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import subprocess
@@ -72,7 +73,8 @@ def test_checksum_mismatch_installs_nothing(tmp_path: Path, mirror: Mirror) -> N
     assert _installed_files(settings) == []
     assert VOICE not in settings.voice_catalog().ids()
     # Nothing half-downloaded stays to be taken for good next time.
-    assert not [p for p in settings.installed_voices_dir().rglob("*") if p.is_file()]
+    leftovers = settings.installed_voices_dir().rglob("*")
+    assert not [p for p in leftovers if p.is_file() and p.suffix != ".lock"]
 
 
 def test_unknown_voice_and_index_errors_are_one_line(tmp_path: Path, mirror: Mirror) -> None:
@@ -83,6 +85,14 @@ def test_unknown_voice_and_index_errors_are_one_line(tmp_path: Path, mirror: Mir
     assert "HTTP 404" in _one_error_line(_narrate(broken, "voices", "list", "--available"), 1)
     line = _one_error_line(_narrate(settings, "voices", "remove", "en_US-joe-medium"), 2)
     assert "cannot be removed" in line
+    # A second install of the same voice while one runs fails at once, touching nothing.
+    lock_path = settings.installed_voices_dir() / ".downloads" / f"{VOICE}.lock"
+    lock_path.parent.mkdir(parents=True)
+    with lock_path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        line = _one_error_line(_narrate(settings, "voices", "add", VOICE), 1)
+    assert "being installed by another process" in line
+    assert _installed_files(settings) == []
 
 
 def test_install_resume_use_and_remove(tmp_path: Path, mirror: Mirror, make_stack: Any) -> None:
