@@ -1,173 +1,152 @@
 """English normalization rules: one sentence as written → the words an announcer says.
 
-Each rule is a row of `RULES`: a name, a pattern (mostly built from the tables in
+Each rule is a row of the rule table: a name, a pattern (mostly built from the tables in
 `rules_en`) and a function from the match to words. Rules run in table order over the
 whole sentence, so a later rule sees the words an earlier one wrote: web addresses
-first (their dots are not sentence dots), then dates, times, money, units, ranges and
-plain numbers, then names and acronyms, and finally symbols and punctuation.
+first (their dots are not sentence dots), then dates, times, other addresses, money,
+units, ranges and plain numbers, then names and acronyms, and finally symbols and
+punctuation. Dates and times live in `dates_en`, addresses (street, phone, web) in
+`addresses_en`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import Final, NamedTuple
+from functools import cache
+from typing import Final
 
 from workers.text import numbers_en as num
+from workers.text.addresses_en import ADDRESS_RULES, WEB_RULES
+from workers.text.dates_en import DEFAULT_DATE_ORDER, MONTH, TIME_RULES, DateOrder, date_rules
+from workers.text.rulebase import (
+    NUM,
+    Rule,
+    alternation,
+    keep_final_period,
+    word_after,
+    word_before,
+    words_before,
+)
 from workers.text.rules_en import (
     ABBREVIATIONS,
     ACRONYM_SPOKEN,
     ACRONYM_WORDS,
+    CITATION_ABBREVIATIONS,
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
+    DETERMINERS,
+    INDIAN_MAGNITUDES,
+    IRREGULAR_PLURALS,
     MAGNITUDES,
     MINOR_UNIT_SUFFIXES,
-    MONTH_ABBREVIATIONS,
     MONTHS,
+    MORE_ABBREVIATIONS,
+    MORE_CURRENCY_CODES,
+    MORE_CURRENCY_SYMBOLS,
+    MORE_UNITS,
+    NOT_NOUNS,
+    NOT_PLURALS,
     NUMBER_ABBREVIATIONS,
+    PER_UNITS,
+    REGNAL_NAMES,
     ROMAN_CARDINAL_CONTEXT,
+    ROMAN_CARDINAL_LOWER,
+    ROMAN_NOT_NUMERALS,
+    ROMAN_TITLES,
     SAINT_OR_STREET,
+    SCORE_WORDS,
     SLASH_EXPRESSIONS,
     SYMBOLS,
-    TIME_SUFFIXES,
     UNICODE_FRACTIONS,
     UNITS,
-    URL_SYMBOLS,
-    URL_WORDS,
+    YEAR_CONTEXT,
     Currency,
 )
 
-Replace = Callable[[re.Match[str]], str]
+_ALL_CURRENCY_SYMBOLS: Final = {**CURRENCY_SYMBOLS, **MORE_CURRENCY_SYMBOLS}
+_ALL_CURRENCY_CODES: Final = {**CURRENCY_CODES, **MORE_CURRENCY_CODES}
+_ALL_UNITS: Final = {**UNITS, **MORE_UNITS}
+_SCALES: Final = {k.lower(): v for k, v in MAGNITUDES.items()} | dict(INDIAN_MAGNITUDES)
+_GLUED_ONLY_UNITS: Final = frozenset({"C", "F", "W", "h", "in.", "t", "K"})
+"""Units read only when written against the number ("30C", not "30 C")."""
 
-
-class Rule(NamedTuple):
-    """One normalization rule: every match of `pattern` is replaced by `replace(match)`."""
-
-    name: str
-    pattern: re.Pattern[str]
-    replace: Replace
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of literal words, longest first so "km/h" wins over "km"."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _keep_final_period(match: re.Match[str], words: str) -> str:
-    # "He works at Acme Inc." — the abbreviation's dot also ends the sentence.
-    if match.group(0).endswith(".") and match.end() == len(match.string):
-        return words + "."
-    return words
-
-
-NUMBER: Final = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUM: Final = f"(?:{NUMBER})"
-_MONTH: Final = f"(?:{_alternation(MONTHS)}|{_alternation(MONTH_ABBREVIATIONS)})"
-_TLDS: Final = "com|org|net|gov|edu|int|mil|io|co|uk|ua|de|fr|eu|info|news|ai|app|dev|ca|au"
-_VOWELS: Final = frozenset("aeiouyAEIOUY")
-
-
-# ---------------------------------------------------------------- web addresses
-
-
-def _say_address_part(part: str) -> str:
-    if part in URL_WORDS:
-        return URL_WORDS[part]
-    if part.isascii() and part.isdigit():
-        return num.cardinal(part) if len(part) < 5 else num.digits(part)
-    if not _VOWELS.intersection(part):
-        return " ".join(part.upper())  # "bbc" has no vowel to say: "B B C"
-    return part.lower() if part.isupper() else part
-
-
-def _say_address(match: re.Match[str]) -> str:
-    text = match.group(0)
-    trailing = ""
-    while text and text[-1] in ".,;:!?)'\"":
-        trailing = text[-1] + trailing
-        text = text[:-1]
-    text = re.sub(r"^https?://", "", text).rstrip("/")
-    pieces = re.split(r"([^\w]|_)", text)
-    words = [
-        URL_SYMBOLS.get(p, "") if len(p) == 1 and not p.isalnum() else _say_address_part(p)
-        for p in pieces
-        if p
-    ]
-    return " ".join(w for w in words if w) + trailing
-
-
-# ---------------------------------------------------------------- dates and times
-
-
-def _month(name: str) -> str:
-    return MONTH_ABBREVIATIONS.get(name, name)
-
-
-def _month_day(match: re.Match[str]) -> str:
-    words = f"{_month(match['month'])} {num.ordinal(match['day'])}"
-    return f"{words}, {num.year(match['year'])}" if match["year"] else words
-
-
-def _day_month(match: re.Match[str]) -> str:
-    words = f"the {num.ordinal(match['day'])} of {_month(match['month'])}"
-    return f"{words}, {num.year(match['year'])}" if match["year"] else words
-
-
-def _month_year(match: re.Match[str]) -> str:
-    return f"{_month(match['month'])} {num.year(match['year'])}"
-
-
-def _numeric_date(match: re.Match[str]) -> str:
-    month, day = int(match["month"]), int(match["day"])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return match.group(0)
-    return f"{MONTHS[month - 1]} {num.ordinal(day)}, {num.year(match['year'])}"
-
-
-def _clock(match: re.Match[str]) -> str:
-    hours, minutes, suffix = int(match["h"]), match["m"], match["suffix"]
-    if minutes is None:
-        words = num.cardinal(hours)
-    elif minutes == "00":
-        words = num.cardinal(hours) + ("" if suffix else " o'clock")
-    elif minutes.startswith("0"):
-        words = f"{num.cardinal(hours)} oh {num.cardinal(minutes)}"
-    else:
-        words = f"{num.cardinal(hours)} {num.cardinal(minutes)}"
-    if suffix:
-        words = _keep_final_period(match, f"{words} {TIME_SUFFIXES[suffix]}")
-    return words
-
-
-def _ratio_or_time(match: re.Match[str]) -> str:
-    left, right = match["h"], match["m"]
-    if len(right) == 2 and int(left) <= 24 and int(right) < 60:
-        return _clock(match)
-    return f"{num.cardinal(left)} to {num.cardinal(right)}"
+SCORE_DASH: Final = "\u2012"
+"""Between the two numbers of a score, a figure dash that the dash-as-pause rule leaves
+alone; it is written as an en dash ("three–one") once all rules have run."""
 
 
 # ---------------------------------------------------------------- money, percentages, units
 
 
 def _currency_of(symbol: str) -> Currency:
-    return CURRENCY_SYMBOLS.get(symbol) or CURRENCY_CODES[symbol]
+    return _ALL_CURRENCY_SYMBOLS.get(symbol) or _ALL_CURRENCY_CODES[symbol]
+
+
+def _scale(written: str | None) -> str:
+    if not written:
+        return ""
+    key = written.lower()
+    return _SCALES.get(key) or _SCALES.get(key.rstrip("s"), key)
+
+
+def _is_adjective(match: re.Match[str], hyphened: bool, title_scale: bool) -> bool:
+    """True when an amount qualifies the noun after it ("a $5 million deal")."""
+    after = word_after(match).rstrip(".,;:!?\"'”’)")
+    if hyphened:
+        return True
+    if not after.isalpha() or after.lower() in NOT_NOUNS:
+        return False
+    if title_scale:  # headline title case: "Approves $1.5 Billion Flood Barrier"
+        return after[0].isupper()
+    return word_before(match) in DETERMINERS and after.islower()
+
+
+def _amount_words(amount: str, scale: str | None) -> str:
+    words = num.amount(amount)
+    return f"{words} {_scale(scale)}" if scale else words
+
+
+def _per(match: re.Match[str]) -> str:
+    per = match["per"]
+    return f" per {PER_UNITS.get(per, per)}" if per else ""
 
 
 def _money(match: re.Match[str]) -> str:
-    currency, amount, magnitude = _currency_of(match["sym"]), match["num"], match["mag"]
+    currency = _currency_of(match["sym"])
+    amount, scale = match["num"], match["mag"] or match["magw"]
     sign = "minus " if match["neg"] else ""
-    if magnitude:
-        return f"{sign}{num.amount(amount)} {MAGNITUDES[magnitude]} {currency.many}"
+    hyphened = bool(match["hy"])
+    adjective = _is_adjective(match, hyphened, bool(match["magw"] and match["magw"][0].isupper()))
+    if match["num2"]:
+        scale2 = match["mag2"] or match["magw2"]
+        first = num.amount(amount) + (f" {_scale(scale)}" if scale and scale2 != scale else "")
+        words = f"{sign}{first} to {_amount_words(match['num2'], scale2 or scale)}"
+        unit = currency.one if adjective else currency.many
+        return f"{words} {unit}{_per(match)}"
+    if scale:
+        unit = currency.one if adjective else currency.many
+        return f"{sign}{_amount_words(amount, scale)} {unit}{_per(match)}"
     whole, _, cents = amount.replace(",", "").partition(".")
     if len(cents) != 2:
-        unit = currency.one if num.is_one(amount) else currency.many
-        return f"{sign}{num.amount(amount)} {unit}"
+        unit = currency.one if num.is_one(amount) or adjective else currency.many
+        return f"{sign}{num.amount(amount)} {unit}{_per(match)}"
     minor = f"{num.cardinal(cents)} {currency.minor_one if cents == '01' else currency.minor_many}"
     whole = whole.lstrip("0")  # compared as text: the whole part may be any length
     if not whole:
-        return sign + minor
+        return sign + minor + _per(match)
     major = f"{num.cardinal(whole)} {currency.one if whole == '1' else currency.many}"
-    return f"{sign}{major} and {minor}" if int(cents) else sign + major
+    words = f"{sign}{major} and {minor}" if int(cents) else sign + major
+    return words + _per(match)
+
+
+def _money_after(match: re.Match[str]) -> str:
+    symbol = match["sym"] or match["code"]
+    currency = _currency_of(symbol)
+    amount, scale = match["num"], match["mag"]
+    if scale:
+        return f"{_amount_words(amount, scale)} {currency.many}"
+    unit = currency.one if num.is_one(amount) else currency.many
+    return f"{num.amount(amount)} {unit}"
 
 
 def _minor_money(match: re.Match[str]) -> str:
@@ -189,9 +168,20 @@ def _percent(match: re.Match[str]) -> str:
 
 
 def _unit(match: re.Match[str]) -> str:
-    one, many = UNITS[match["unit"]]
-    single = not match["num2"] and num.is_one(match["num"].replace("−", "-"))
-    return f"{_span(match)} {one if single else many}"
+    written = match["unit"]
+    if written in _GLUED_ONLY_UNITS and match["gap"]:
+        return match.group(0)
+    one, many = _ALL_UNITS[written]
+    single = match["hy"] or (not match["num2"] and num.is_one(match["num"].replace("−", "-")))
+    scale = f" {_scale(match['mag'])}" if match["mag"] else ""
+    words = f"{_span(match)}{scale} {one if single and not scale else many}"
+    if match["per"]:
+        words += f" per {PER_UNITS[match['per']]}"
+    return keep_final_period(match, words) if written.endswith(".") else words
+
+
+def _scaled_number(match: re.Match[str]) -> str:
+    return _amount_words(match["num"], match["mag"])
 
 
 # ---------------------------------------------------------------- fractions, ranges, numbers
@@ -215,11 +205,21 @@ def _is_year(text: str) -> bool:
     return len(text) == 4 and text.isdigit() and int(text) in num.YEAR_RANGE
 
 
+def _is_score(match: re.Match[str]) -> bool:
+    left, right = match["num"], match["num2"]
+    if not (left.isdigit() and right.isdigit() and len(left) <= 3 and len(right) <= 3):
+        return False
+    near = {w.lower() for w in words_before(match, 4)} | {word_after(match).lower().strip(".,")}
+    return bool(near & SCORE_WORDS)
+
+
 def _range(match: re.Match[str]) -> str:
     left, right = match["num"], match["num2"]
     if _is_year(left) and (_is_year(right) or (len(right) == 2 and right.isdigit())):
         right_words = num.year(right) if len(right) == 4 else num.cardinal(right)
         return f"{num.year(left)} to {right_words}"
+    if _is_score(match):
+        return f"{num.cardinal(left)}{SCORE_DASH}{num.cardinal(right)}"
     return f"{num.amount(left)} to {num.amount(right)}"
 
 
@@ -230,9 +230,33 @@ def _decade(match: re.Match[str]) -> str:
     return num.decade(1900 + int(digits)).split(" ", 1)[1]
 
 
+def _counts_things(word: str) -> bool:
+    """True when `word` after a number is a plural noun ("1500 people", "2000 troops")."""
+    word = word.strip(".,;:!?\"'”")
+    if word in IRREGULAR_PLURALS:
+        return True
+    return (
+        word.isalpha()
+        and word.islower()
+        and len(word) > 3
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and word not in NOT_PLURALS
+    )
+
+
+def _read_as_year(match: re.Match[str], text: str) -> bool:
+    if not _is_year(text):
+        return False
+    before = word_before(match)
+    if before in YEAR_CONTEXT or (before in ("the", "The") and 1900 <= int(text) < 2040):
+        return True
+    return not _counts_things(word_after(match))
+
+
 def _number(match: re.Match[str]) -> str:
     text, start, end = match.group(0), match.start(), match.end()
-    if _is_year(text):
+    if _read_as_year(match, text):
         words = num.year(text)
     else:
         words = ("minus " if text[0] in "-−" else "") + num.amount(text.lstrip("-−"))
@@ -250,14 +274,8 @@ def _number_rule(match: re.Match[str]) -> str:
     return _number(match)
 
 
-def _money_after(match: re.Match[str]) -> str:
-    symbol = match["sym"] or match["code"]
-    currency = _currency_of(symbol)
-    amount, magnitude = match["num"], match["mag"]
-    if magnitude:
-        return f"{num.amount(amount)} {MAGNITUDES[magnitude]} {currency.many}"
-    unit = currency.one if num.is_one(amount) else currency.many
-    return f"{num.amount(amount)} {unit}"
+def _ordinal(match: re.Match[str]) -> str:
+    return num.ordinal(match["n"].replace(",", ""))
 
 
 # ---------------------------------------------------------------- names, acronyms, symbols
@@ -274,25 +292,43 @@ def _roman_value(numeral: str) -> int:
 
 
 def _roman(match: re.Match[str]) -> str:
-    name, numeral = match["name"], match["numeral"]
+    name, numeral, possessive = match["name"], match["numeral"], match["poss"] or ""
+    written = f"{name} {numeral}"
     value = _roman_value(numeral)
-    if name in ROMAN_CARDINAL_CONTEXT:
-        return f"{name} {num.cardinal(value).title()}"
-    if numeral == "I" or set(numeral) - set("IVX"):
-        return match.group(0)  # "I" is a pronoun; "DC", "CD", "MD" are not regnal numbers
-    return f"{name} the {num.ordinal(value).title()}"
+    if name in ROMAN_CARDINAL_CONTEXT or name.lower() in ROMAN_CARDINAL_LOWER:
+        if numeral == "I" and name.islower():
+            return match.group(0)  # "part I said" — the pronoun
+        number = num.cardinal(value)
+        return f"{name} {number if name.islower() else number.title()}{possessive}"
+    if written in ROMAN_NOT_NUMERALS or not name[0].isupper() or set(numeral) - set("IVXL"):
+        return match.group(0)  # "DC", "CD", "MD" are not regnal numbers
+    titled = word_before(match) in ROMAN_TITLES
+    if numeral == "I" and not (titled or possessive or word_after(match) == "of"):
+        return match.group(0)  # "I" is a pronoun unless a title or "of" shows otherwise
+    if len(numeral) == 1 and not (titled or name in REGNAL_NAMES):
+        return match.group(0)  # "Generation X", "Model S"
+    return f"{name} the {num.ordinal(value).title()}{possessive}"
+
+
+_ALL_ABBREVIATIONS: Final = {**ABBREVIATIONS, **MORE_ABBREVIATIONS, **CITATION_ABBREVIATIONS}
 
 
 def _abbreviation(match: re.Match[str]) -> str:
     written = match.group(0)
-    if written in ABBREVIATIONS:
-        return _keep_final_period(match, ABBREVIATIONS[written])
+    if written in _ALL_ABBREVIATIONS:
+        words = _ALL_ABBREVIATIONS[written]
+        if match.start() == 0 and written[0].isupper():
+            words = words[0].upper() + words[1:]  # "Fig. 2 shows" opens the sentence
+        return keep_final_period(match, words)
     # "Approx." opening a sentence: the table lists the lower-case form.
-    words = ABBREVIATIONS[written[0].lower() + written[1:]]
-    return _keep_final_period(match, words[0].upper() + words[1:])
+    words = _ALL_ABBREVIATIONS[written[0].lower() + written[1:]]
+    return keep_final_period(match, words[0].upper() + words[1:])
 
 
-_WORD_ABBREVIATIONS: Final = [a for a in ABBREVIATIONS if a not in NUMBER_ABBREVIATIONS]
+_BEFORE_NUMBER_ONLY: Final = NUMBER_ABBREVIATIONS | CITATION_ABBREVIATIONS.keys()
+_WORD_ABBREVIATIONS: Final = [
+    a for a in {**ABBREVIATIONS, **MORE_ABBREVIATIONS} if a not in _BEFORE_NUMBER_ONLY
+]
 _CAPITALIZED_ABBREVIATIONS: Final = [
     a[0].upper() + a[1:] for a in _WORD_ABBREVIATIONS if a[0].islower() and "." not in a[:-1]
 ]
@@ -300,11 +336,11 @@ _CAPITALIZED_ABBREVIATIONS: Final = [
 
 def _saint_or_street(match: re.Match[str]) -> str:
     _, saint, street = SAINT_OR_STREET
-    return f"{saint} " if match["next"] else _keep_final_period(match, street)
+    return f"{saint} " if match["next"] else keep_final_period(match, street)
 
 
 def _dotted_acronym(match: re.Match[str]) -> str:
-    return _keep_final_period(match, " ".join(match.group(0).replace(".", "")))
+    return keep_final_period(match, " ".join(match.group(0).replace(".", "")))
 
 
 def _pronounceable(word: str) -> bool:
@@ -333,238 +369,215 @@ _DATELINE: Final = re.compile(
 )
 """A news dateline ("HARBOR TOWN —", "KYIV, Ukraine (AP) —"): a place, not letters."""
 
+_SHOUTED_KEEP: Final = frozenset(MONTHS) | frozenset(m.upper() for m in MONTHS)
+
 
 def _calm_shouting(text: str) -> str:
-    """Lower-case a sentence written in capitals ("MORE NEWS"), keeping real acronyms."""
+    """Lower-case a sentence written in capitals ("MORE NEWS"), keeping real acronyms;
+    month names keep their capital, so dates in shouted headlines are still dates."""
     text = _DATELINE.sub(lambda m: m["place"].title(), text)
     words = re.findall(r"[A-Za-z]{2,}", text)
     shouted = [w for w in words if w.isupper()]
     if len(shouted) < 2 or len(shouted) < 0.6 * len(words):
         return text
-    return re.sub(
-        r"\b[A-Z]{2,}\b",
-        lambda m: m.group(0) if m.group(0) in ACRONYM_WORDS else m.group(0).lower(),
-        text,
+
+    def calm(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in ACRONYM_WORDS:
+            return word
+        return word.title() if word in _SHOUTED_KEEP else word.lower()
+
+    return re.sub(r"\b[A-Z]{2,}\b", calm, text)
+
+
+_SPAN: Final = rf"(?P<num>[-−]?{NUM})(?:\s?[-–]\s?(?P<num2>[-−]?{NUM}))?"
+_PERCENT_SPAN: Final = rf"(?P<num>[-−]?{NUM})%?(?:\s?[-–]\s?(?P<num2>[-−]?{NUM}))?"
+_CURRENCY_PREFIX: Final = alternation([*_ALL_CURRENCY_SYMBOLS, *_ALL_CURRENCY_CODES])
+_CURRENCY_SUFFIX: Final = alternation(
+    [s for s in _ALL_CURRENCY_SYMBOLS if "$" not in s and s[0] != "R"]
+)
+_CODES: Final = alternation(_ALL_CURRENCY_CODES)
+_LETTER_SCALES: Final = r"(?i:bn|mn|tn|trn|cr|k|m|b)"
+_WORD_SCALES: Final = r"(?i:lakh crore|thousand|million|billion|trillion|lakhs?|crores?)(?!\w)"
+_PER: Final = rf"(?:/(?P<per>{alternation(PER_UNITS)}|[a-z]{{3,12}})\b)?"
+
+
+def _scale_group(suffix: str = "") -> str:
+    return (
+        rf"(?:(?P<mag{suffix}>{_LETTER_SCALES})(?![\w])"
+        rf"|(?P<hy{suffix}>-)?\s?(?P<magw{suffix}>{_WORD_SCALES}))?"
     )
 
 
-_SPAN: Final = rf"(?P<num>[-−]?{_NUM})(?:\s?[-–]\s?(?P<num2>[-−]?{_NUM}))?"
-_PERCENT_SPAN: Final = rf"(?P<num>[-−]?{_NUM})%?(?:\s?[-–]\s?(?P<num2>[-−]?{_NUM}))?"
-_CURRENCY_PREFIX: Final = _alternation([*CURRENCY_SYMBOLS, *CURRENCY_CODES])
-_CURRENCY_SUFFIX: Final = _alternation([s for s in CURRENCY_SYMBOLS if "$" not in s])
-_CODES: Final = _alternation(CURRENCY_CODES)
-_MAG: Final = _alternation(MAGNITUDES)
-
-RULES: Final[tuple[Rule, ...]] = (
-    Rule(
-        "email",
-        re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-        _say_address,
-    ),
-    Rule(
-        "url",
-        re.compile(
-            r"(?<![\w@])(?:https?://\S+|www\.\S+)"
-            rf"|(?<![\w@.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})\b(?:/\S*)?"
-        ),
-        _say_address,
-    ),
-    Rule(
-        "phone",
-        re.compile(
-            r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\w)"
-            r"|(?<![\w+])\+\d{1,3}(?:[\s.-]\d{1,4}){2,5}(?![\w.-]?\d)"
-        ),
-        lambda m: ", ".join(
-            ("plus " if g.startswith("+") else "") + num.digits(g)
-            for g in re.findall(r"\+?\d+", m.group(0))
-        ),
-    ),
-    Rule(
-        "unicode fraction",
-        re.compile(rf"(?P<whole>\d)?(?P<frac>{_alternation(UNICODE_FRACTIONS)})"),
-        lambda m: (f"{m['whole']} " if m["whole"] else "") + UNICODE_FRACTIONS[m["frac"]],
-    ),
-    Rule(
-        "number sign",
-        re.compile(r"(?<!\w)#(?=\d)"),
-        lambda m: "number ",
-    ),
-    Rule(
-        "number abbreviation",
-        re.compile(rf"(?<![\w.])(?:{_alternation(NUMBER_ABBREVIATIONS)})(?=\s*\d)"),
-        _abbreviation,
-    ),
-    Rule(
-        "iso date",
-        re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
-        _numeric_date,
-    ),
-    Rule(
-        "numeric date",
-        re.compile(r"(?<![\d/])(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
-        _numeric_date,
-    ),
-    Rule(
-        "month day",
-        re.compile(
-            rf"(?<![\w.])(?P<month>{_MONTH})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-            r"(?![\d:.,]\d|\w)(?:,?\s+(?P<year>\d{4})\b)?"
-        ),
-        _month_day,
-    ),
-    Rule(
-        "day month",
-        re.compile(
-            rf"(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})"
-            r"(?![\w])(?:,?\s+(?P<year>\d{4})\b)?"
-        ),
-        _day_month,
-    ),
-    Rule(
-        "month year",
-        re.compile(rf"(?<![\w.])(?P<month>{_MONTH})\s+(?P<year>\d{{4}})\b"),
-        _month_year,
-    ),
-    Rule(
-        "clock time",
-        re.compile(
-            r"(?<![\d:])(?P<h>[0-2]?\d)(?::(?P<m>[0-5]\d))?\s?"
-            rf"(?P<suffix>{_alternation(TIME_SUFFIXES)})(?![\w])"
-        ),
-        _clock,
-    ),
-    Rule(
-        "time or ratio",
-        re.compile(r"(?<![\d:.])(?P<h>\d{1,3}):(?P<m>\d{1,2})(?![\d:])(?P<suffix>)"),
-        _ratio_or_time,
-    ),
-    Rule(
-        "money before",
-        re.compile(
-            rf"(?<![\w$])(?P<neg>[-−])?(?P<sym>{_CURRENCY_PREFIX})\s?(?P<num>{_NUM})"
-            rf"(?:\s?(?P<mag>{_MAG})\b)?"
-        ),
-        _money,
-    ),
-    Rule(
-        "money after",
-        re.compile(
-            rf"(?<![\w.,])(?P<neg>)(?P<num>{_NUM})(?:\s?(?P<mag>{_MAG}))?"
-            rf"(?:\s?(?P<sym>{_CURRENCY_SUFFIX})|\s(?P<code>{_CODES})\b)"
-        ),
-        _money_after,
-    ),
-    Rule(
-        "minor money",
-        re.compile(rf"(?<![\w.,])(?P<num>\d+)(?P<sym>{_alternation(MINOR_UNIT_SUFFIXES)})(?!\w)"),
-        _minor_money,
-    ),
-    Rule(
-        "percent",
-        re.compile(rf"(?<![\w.,]){_PERCENT_SPAN}\s?%"),
-        _percent,
-    ),
-    Rule(
-        "unit",
-        re.compile(rf"(?<![\w.,]){_SPAN}\s?(?P<unit>{_alternation(UNITS)})(?![\w/²])"),
-        _unit,
-    ),
-    Rule(
-        "slash expression",
-        re.compile(rf"(?<![\w/]){_alternation(SLASH_EXPRESSIONS)}(?![\w/])"),
-        lambda m: SLASH_EXPRESSIONS[m.group(0)],
-    ),
-    Rule(
-        "fraction",
-        re.compile(
-            r"(?<![\w/.,])(?:(?P<whole>\d+)\s)?(?P<top>\d{1,3})/(?P<bottom>\d{1,3})(?![\w/])"
-        ),
-        _fraction,
-    ),
-    Rule(
-        "range or score",
-        re.compile(rf"(?<![\w.,–-])(?P<num>{_NUM})\s?[–-]\s?(?P<num2>{_NUM})(?![\w–-]|[.,]\d)"),
-        _range,
-    ),
-    Rule(
-        "decade",
-        re.compile(r"(?<![\w'’])['’]?(?P<digits>(?:1[1-9]|20)?\d0)s\b"),
-        _decade,
-    ),
-    Rule(
-        "ordinal",
-        re.compile(r"(?<![\w.,])(?P<n>\d+)(?:st|nd|rd|th)\b"),
-        lambda m: num.ordinal(m["n"]),
-    ),
-    Rule(
-        "number",
-        re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=[(\"“]))[-−](?={_NUM})|(?<![\d.]){_NUM}"),
-        _number_rule,
-    ),
-    Rule(
-        "roman numeral",
-        re.compile(
-            r"\b(?P<name>[A-Z][a-z]+)\s(?P<numeral>(?=[MDCLXVI])M{0,3}(?:CM|CD|D?C{0,3})"
-            r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?![\w'])"
-        ),
-        _roman,
-    ),
-    Rule(
-        "saint or street",
-        re.compile(r"(?<![\w.])St\.(?P<next>\s+(?=[A-Z]))?"),
-        _saint_or_street,
-    ),
-    Rule(
-        "abbreviation",
-        re.compile(
-            rf"(?<![\w.])(?:{_alternation(_WORD_ABBREVIATIONS + _CAPITALIZED_ABBREVIATIONS)})"
-            r"(?=[\s,;:)\"”']|$)"
-        ),
-        _abbreviation,
-    ),
-    Rule(
-        "dotted acronym",
-        re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w\.)"),
-        _dotted_acronym,
-    ),
-    Rule(
-        "acronym",
-        re.compile(r"\b(?P<word>[A-Z]{2,})(?P<plural>['’]?s)?\b"),
-        _acronym,
-    ),
-    Rule(
-        "hashtag",
-        re.compile(r"(?<![\w&])#(?=[A-Za-z])"),
-        lambda m: "hashtag ",
-    ),
-    Rule(
-        "slash",
-        re.compile(r"(?P<left>\b[A-Za-z]+)\s?/\s?(?P<right>[A-Za-z]+\b)"),
-        _slash,
-    ),
-    Rule(
-        "symbol",
-        re.compile(_alternation(SYMBOLS)),
-        lambda m: SYMBOLS[m.group(0)],
-    ),
-    Rule(
-        "dash as pause",
-        re.compile(r"(?<!\s)(?:\s*(?:[—―]|--)\s*|\s+[–-]\s+|\s*–\s*(?=[A-Za-z]))"),
-        lambda m: ", ",
-    ),
-    Rule(
-        "bracket as pause",
-        re.compile(r"(?<!\s)\s*[()\[\]{}]\s*"),
-        lambda m: ", ",
-    ),
+_MONEY_BEFORE: Final = re.compile(
+    rf"(?<![\w$])(?P<neg>[-−])?(?P<sym>{_CURRENCY_PREFIX})\s?(?P<num>{NUM}){_scale_group()}"
+    rf"(?:\s?(?:[-–]|to)\s?(?:{_CURRENCY_PREFIX})?\s?(?P<num2>{NUM}){_scale_group('2')})?"
+    rf"{_PER}"
 )
-"""English rules, in the order they run."""
+
+
+@cache
+def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
+    """English rules, in the order they run, for one reading of ambiguous numeric dates."""
+    return (
+        *WEB_RULES,
+        Rule(
+            "unicode fraction",
+            re.compile(rf"(?P<whole>\d)?(?P<frac>{alternation(UNICODE_FRACTIONS)})"),
+            lambda m: (f"{m['whole']} " if m["whole"] else "") + UNICODE_FRACTIONS[m["frac"]],
+        ),
+        Rule(
+            "number sign",
+            re.compile(r"(?<!\w)#(?=\d)"),
+            lambda m: "number ",
+        ),
+        Rule(
+            "number abbreviation",
+            re.compile(
+                rf"(?<![\w.])(?:{alternation(_BEFORE_NUMBER_ONLY)})"
+                r"(?=\s*(?:\d|[IVXLC]+\b))"
+            ),
+            _abbreviation,
+        ),
+        *date_rules(order),
+        *TIME_RULES,
+        *ADDRESS_RULES,
+        Rule("money before", _MONEY_BEFORE, _money),
+        Rule(
+            "money after",
+            re.compile(
+                rf"(?<![\w.,])(?P<neg>)(?P<num>{NUM})(?:\s?(?P<mag>{_WORD_SCALES}|bn|m|k))?"
+                rf"(?:\s?(?P<sym>{_CURRENCY_SUFFIX})|\s(?P<code>{_CODES})\b)"
+            ),
+            _money_after,
+        ),
+        Rule(
+            "minor money",
+            re.compile(
+                rf"(?<![\w.,])(?P<num>\d+)(?P<sym>{alternation(MINOR_UNIT_SUFFIXES)})(?!\w)"
+            ),
+            _minor_money,
+        ),
+        Rule(
+            "percent",
+            re.compile(rf"(?<![\w.,]){_PERCENT_SPAN}(?:\s?%|pc\b|\s(?:per cent|percent)\b)"),
+            _percent,
+        ),
+        Rule(
+            "unit",
+            re.compile(
+                rf"(?<![\w.,]){_SPAN}(?:\s(?P<mag>{_WORD_SCALES}))?(?:(?P<hy>-)|(?P<gap>\s))?"
+                rf"(?P<unit>{alternation(_ALL_UNITS)})"
+                rf"(?:/(?P<per>{alternation(PER_UNITS)}))?(?![\w/²³]|(?<=\.)\w)"
+            ),
+            _unit,
+        ),
+        Rule(
+            "scaled number",
+            re.compile(rf"(?<![\w.,])(?P<num>{NUM})\s?(?P<mag>{_WORD_SCALES}|bn|tn)(?!\w)"),
+            _scaled_number,
+        ),
+        Rule(
+            "slash expression",
+            re.compile(rf"(?<![\w/]){alternation(SLASH_EXPRESSIONS)}(?![\w/])"),
+            lambda m: SLASH_EXPRESSIONS[m.group(0)],
+        ),
+        Rule(
+            "fraction",
+            re.compile(
+                r"(?<![\w/.,])(?:(?P<whole>\d+)[\s-])?(?P<top>\d{1,3})/(?P<bottom>\d{1,3})"
+                r"(?:st|nd|rd|th)?s?(?![\w/])"
+            ),
+            _fraction,
+        ),
+        Rule(
+            "range or score",
+            re.compile(rf"(?<![\w.,–-])(?P<num>{NUM})\s?[–-]\s?(?P<num2>{NUM})(?![\w–-]|[.,]\d)"),
+            _range,
+        ),
+        Rule(
+            "decade",
+            re.compile(r"(?<![\w'’])['’]?(?P<digits>(?:1[1-9]|20)?\d0)['’]?s\b"),
+            _decade,
+        ),
+        Rule(
+            "ordinal",
+            re.compile(r"(?<![\w.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b"),
+            _ordinal,
+        ),
+        Rule(
+            "number",
+            re.compile(rf"(?:(?<=\s)|(?<=^)|(?<=[(\"“]))[-−](?={NUM})|(?<![\d.]){NUM}"),
+            _number_rule,
+        ),
+        Rule(
+            "roman numeral",
+            re.compile(
+                r"\b(?P<name>[A-Z][a-z]+|[a-z]{3,9})\s(?P<numeral>(?=[MDCLXVI])M{0,3}"
+                r"(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))"
+                r"(?P<poss>['’]s)?(?![\w'’])"
+            ),
+            _roman,
+        ),
+        Rule(
+            "saint or street",
+            re.compile(r"(?<![\w.])St\.(?P<next>\s+(?=[A-Z]))?"),
+            _saint_or_street,
+        ),
+        Rule(
+            "abbreviation",
+            re.compile(
+                rf"(?<![\w.])(?:{alternation(_WORD_ABBREVIATIONS + _CAPITALIZED_ABBREVIATIONS)})"
+                r"(?=[\s,;:)\"”']|$)"
+            ),
+            _abbreviation,
+        ),
+        Rule(
+            "dotted acronym",
+            re.compile(r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w\.)"),
+            _dotted_acronym,
+        ),
+        Rule(
+            "acronym",
+            re.compile(r"\b(?P<word>[A-Z]{2,})(?P<plural>['’]?s)?\b"),
+            _acronym,
+        ),
+        Rule(
+            "hashtag",
+            re.compile(r"(?<![\w&])#(?=[A-Za-z])"),
+            lambda m: "hashtag ",
+        ),
+        Rule(
+            "slash",
+            re.compile(r"(?P<left>\b[A-Za-z]+)\s?/\s?(?P<right>[A-Za-z]+\b)"),
+            _slash,
+        ),
+        Rule(
+            "symbol",
+            re.compile(alternation(SYMBOLS)),
+            lambda m: SYMBOLS[m.group(0)],
+        ),
+        Rule(
+            "dash as pause",
+            re.compile(r"(?<!\s)(?:\s*(?:[—―]|--)\s*|\s+[–-]\s+|\s*–\s*(?=[A-Za-z]))"),
+            lambda m: ", ",
+        ),
+        Rule(
+            "bracket as pause",
+            re.compile(r"(?<!\s)\s*[()\[\]{}]\s*"),
+            lambda m: ", ",
+        ),
+    )
+
+
+RULES: Final[tuple[Rule, ...]] = english_rules()
+"""English rules in the default date order."""
 
 
 _CLEANUP: Final = (
     (re.compile(r"(?<=\w)[’](?=\w)"), "'"),
     (re.compile(r"…"), "..."),
+    (re.compile(SCORE_DASH), "–"),
     (re.compile(r"\s+"), " "),
     (re.compile(r"(?<![\s,])(?:\s*,)+\s*(?=[.,;:!?])"), ""),
     (re.compile(r"(?<![\s,])(?:\s*,)+"), ","),
@@ -579,11 +592,15 @@ starts (the lookbehinds): else it is tried again at every character of a long ru
 the work grows with the square of the run's length."""
 
 
-def normalize_english(text: str) -> str:
-    """The spoken form of one English sentence."""
+def normalize_english(text: str, date_order: DateOrder | str = DEFAULT_DATE_ORDER) -> str:
+    """The spoken form of one English sentence; ambiguous numeric dates ("03/04/2019")
+    are read in `date_order`."""
     text = _calm_shouting(text)
-    for rule in RULES:
+    for rule in english_rules(DateOrder(date_order)):
         text = rule.pattern.sub(rule.replace, text)
     for pattern, replacement in _CLEANUP:
         text = pattern.sub(replacement, text)
     return text
+
+
+__all__ = ["MONTH", "RULES", "english_rules", "normalize_english"]

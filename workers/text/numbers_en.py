@@ -80,11 +80,12 @@ def decimal(number: str) -> str:
     text = number.replace(",", "")
     negative = text.startswith("-")
     whole, _, fraction = text.lstrip("-").partition(".")
-    words = cardinal(whole or "0")
+    words = cardinal(whole) if whole else ""  # ".312" is said "point three one two"
     if len(fraction) > MAX_SPELLED_DIGITS:
         words += f" point and {cardinal(len(fraction))} more digits"
     elif fraction:
         words += " point " + digits(fraction)
+    words = words.strip() or "zero"
     return f"minus {words}" if negative else words
 
 
