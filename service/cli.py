@@ -123,6 +123,7 @@ def _lexicon(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
+    from service.settings import load_settings
     from workers.pipeline import iso_date
     from workers.text.prepare import ArticleMeta, prepare_article
 
@@ -134,7 +135,11 @@ def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-de
         language=args.language,
     )
     return prepare_article(
-        text, meta, input_format_for(args.input, args.input_format), lexicon=_lexicon(args)
+        text,
+        meta,
+        input_format_for(args.input, args.input_format),
+        lexicon=_lexicon(args),
+        date_order=load_settings().date_order,
     )
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 from voices.catalog import DEFAULT_VOICE_ID, VoiceCatalog
 from workers.cores import usable_cores
 from workers.errors import InvalidSetting
+from workers.text.dates_en import DEFAULT_DATE_ORDER, DateOrder
 
 SQLITE_FILE: Final = "narrate.db"
 STORAGE_DIR: Final = "storage"
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
     default_voice: str = DEFAULT_VOICE_ID
     mp3_kbps: int = Field(default=64, ge=64, le=320)
     max_article_chars: int = Field(default=200_000, gt=0)
+    date_order: DateOrder = DEFAULT_DATE_ORDER
+    """How an all-numeric date that its numbers leave open ("03/04/2019") is read:
+    `mdy` (US style, March 4) or `dmy` (UK, Indian, Australian style, 3 April)."""
+
     lexicon_file: Path | None = None
     """Deployment-wide pronunciation lexicon (`.tsv` or `.json`), applied to every article."""
     """Longer articles are refused with 413."""

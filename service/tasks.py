@@ -117,7 +117,13 @@ def prepare_job(ctx: WorkerContext, job_id: str) -> None:
     req = job.request
     voice = ctx.catalog.get(req.voice)
     lexicon = ctx.settings.article_lexicon(request_lexicon(req.lexicon))
-    article = prepare_article(req.source, req.meta(), req.input_format, lexicon=lexicon)
+    article = prepare_article(
+        req.source,
+        req.meta(),
+        req.input_format,
+        lexicon=lexicon,
+        date_order=ctx.settings.date_order,
+    )
     info = ArticleInfo.of(resolved_meta(article))
     version = lexicon.version if lexicon else NO_LEXICON
     entries = []

@@ -9,6 +9,7 @@ from typing import Final
 
 from workers.errors import EmptyInput, InputError, LexiconError
 from workers.text.bounds import bound_lines, clean_input
+from workers.text.dates_en import DEFAULT_DATE_ORDER, DateOrder
 from workers.text.extract import (
     ExtractedArticle,
     extract_html,
@@ -89,12 +90,14 @@ def prepare_article(
     max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS,
     *,
     lexicon: Lexicon | None = None,
+    date_order: DateOrder = DEFAULT_DATE_ORDER,
 ) -> PreparedArticle:
     """Blocks and chunks of `text`; raises `EmptyInput` when nothing would be spoken.
 
     `input_format` picks the extractor (scraped text, Markdown, HTML or SSML); what the
     extractor learns (title, author, date) fills the gaps in `meta`. `lexicon` entries
-    are applied to every sentence before normalization.
+    are applied to every sentence before normalization; `date_order` reads ambiguous
+    numeric dates.
 
     The work is linear in the length of `text` whatever it holds: characters no stage
     can take are removed first, long lines are broken, and every later stage works on
@@ -123,7 +126,7 @@ def prepare_article(
     )
     chunks = segment_blocks(
         blocks,
-        normalize=_normalizer(meta.language, lexicon, len(text)),
+        normalize=_normalizer(meta.language, lexicon, len(text), date_order),
         language=meta.language,
         max_chunk_chars=max_chunk_chars,
     )
@@ -132,7 +135,9 @@ def prepare_article(
     return PreparedArticle(meta=meta, blocks=blocks, chunks=chunks)
 
 
-def _normalizer(language: str, lexicon: Lexicon | None, input_chars: int) -> Normalizer:
+def _normalizer(
+    language: str, lexicon: Lexicon | None, input_chars: int, date_order: DateOrder
+) -> Normalizer:
     """Normalization of one sentence, with the lexicon's growth capped.
 
     The lexicon applies once per sentence (no chains, see `Lexicon.apply`). What it
@@ -141,7 +146,7 @@ def _normalizer(language: str, lexicon: Lexicon | None, input_chars: int) -> Nor
     again in parts (`MAX_SPOKEN_CHARS`) counts again, so the sum errs on refusing.
     """
     if lexicon is None or not lexicon.entries:
-        return lambda sentence: normalize_text(sentence, language)
+        return lambda sentence: normalize_text(sentence, language, date_order=date_order)
     article_budget = MAX_LEXICON_GROWTH * input_chars + LEXICON_GROWTH_ALLOWANCE
     written = 0
 
@@ -156,6 +161,6 @@ def _normalizer(language: str, lexicon: Lexicon | None, input_chars: int) -> Nor
                 "times longer; shorten its replacements or remove the entries that repeat "
                 "words"
             )
-        return normalize_text(respelled, language)
+        return normalize_text(respelled, language, date_order=date_order)
 
     return normalize
