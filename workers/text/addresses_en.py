@@ -30,6 +30,7 @@ _PHONE_WORDS: Final = (
     "call|Call|phone|Phone|tel|Tel|telephone|Telephone|ring|Ring|dial|Dial|fax|Fax|text"
     "|Text|hotline|helpline|Helpline|Hotline|mobile|Mobile|WhatsApp|number|on|at|line"
 )
+_TOLL_FREE: Final = frozenset({"800", "888", "877", "866", "855", "844", "833", "900"})
 _EMERGENCY: Final = frozenset({"911", "999", "000", "112", "111", "101", "100", "108", "988"})
 
 
@@ -78,12 +79,12 @@ def _dotted_numbers(match: re.Match[str]) -> str:
 def _digit_groups(text: str) -> str:
     groups = re.findall(r"\+?\d+", text)
     spoken = []
-    for group in groups:
+    for index, group in enumerate(groups):
         plus = "plus " if group.startswith("+") else ""
         digits = group.lstrip("+")
-        # "1-800-…": toll-free prefixes are said as hundreds.
-        said = num.cardinal(digits) if digits in ("800", "888", "877", "866", "900") else None
-        spoken.append(plus + (said or num.digits(digits)))
+        # "1-800-…": toll-free prefixes after the country's 1 are said as hundreds.
+        toll_free = index == 1 and groups[0] == "1" and digits in _TOLL_FREE
+        spoken.append(plus + (num.cardinal(digits) if toll_free else num.digits(digits)))
     return ", ".join(spoken)
 
 
@@ -222,7 +223,7 @@ ADDRESS_RULES: Final[tuple[Rule, ...]] = (
         "called number",
         re.compile(
             rf"(?P<lead>\b(?:{_PHONE_WORDS}):?\s)"
-            r"(?P<number>\d{2,5}(?:[\s.-]\d{2,5}){0,3})(?![\w-]|[.,]\d)"
+            r"(?P<number>\d{2,5}(?:[ -]\d{2,5}){0,3})(?![\w-]|[.,]\d)"
         ),
         _called_number,
     ),

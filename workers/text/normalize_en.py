@@ -96,8 +96,8 @@ def _is_adjective(match: re.Match[str], hyphened: bool, title_scale: bool) -> bo
         return True
     if not after.isalpha() or after.lower() in NOT_NOUNS:
         return False
-    if title_scale:  # headline title case: "Approves $1.5 Billion Flood Barrier"
-        return after[0].isupper()
+    if title_scale and after[0].isupper():  # headline: "Approves $1.5 Billion Flood Barrier"
+        return True
     return word_before(match) in DETERMINERS and after.islower()
 
 
@@ -479,7 +479,7 @@ def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
         ),
         Rule(
             "slash expression",
-            re.compile(rf"(?<![\w/]){alternation(SLASH_EXPRESSIONS)}(?![\w/])"),
+            re.compile(rf"(?<![\w/])(?:{alternation(SLASH_EXPRESSIONS)})(?![\w/])"),
             lambda m: SLASH_EXPRESSIONS[m.group(0)],
         ),
         Rule(
