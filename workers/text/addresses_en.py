@@ -24,7 +24,9 @@ from workers.text.rules_en import (
 _TLDS: Final = (
     "com|org|net|gov|edu|int|mil|io|co|uk|ua|de|fr|eu|info|news|ai|app|dev|ca|au|in|nz|ie"
     "|us|me|tv|ly|biz|xyz|jp|cn|ru|es|it|nl|ch|se|no|dk|fi|pl|za|sg|hk|br|mx|ac|gg|fm|to"
+    "|pdf|docx?|xlsx?|pptx?|txt|csv|jpe?g|png|gif|mp3|mp4|zip|exe|html?|json|py|js"
 )
+"""Top-level domains, and the file extensions news copy names ("report.pdf")."""
 _VOWELS: Final = frozenset("aeiouyAEIOUY")
 _PHONE_WORDS: Final = (
     "call|Call|phone|Phone|tel|Tel|telephone|Telephone|ring|Ring|dial|Dial|fax|Fax|text"
@@ -102,6 +104,8 @@ def _short_phone(match: re.Match[str]) -> str:
 
 def _called_number(match: re.Match[str]) -> str:
     number = match["number"]
+    if re.fullmatch(r"(?:1\d|20)\d\d-(?:\d\d|(?:1\d|20)\d\d)", number):
+        return match.group(0)  # "on 1939-45": years, not a phone number
     digits = re.sub(r"\D", "", number)
     if len(digits) < 6 and digits not in _EMERGENCY:
         return match.group(0)

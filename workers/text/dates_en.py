@@ -16,6 +16,7 @@ from workers.text.rules_en import (
     DURATION_UNITS,
     MONTH_ABBREVIATIONS,
     MONTHS,
+    SLASH_EXPRESSIONS,
     TIME_SUFFIXES,
     TIME_WORDS,
 )
@@ -80,7 +81,8 @@ def _month_day(match: re.Match[str]) -> str:
 
 def _day_month(match: re.Match[str]) -> str:
     the = word_before(match).lower() != "the"
-    return say_day_month(month_name(match["month"]), match["day"], match["year"], the)
+    words = say_day_month(month_name(match["month"]), match["day"], match["year"], the)
+    return keep_final_period(match, words)  # "The offer ends 31 Dec."
 
 
 def _month_year(match: re.Match[str]) -> str:
@@ -99,7 +101,7 @@ def _day_month_range(match: re.Match[str]) -> str:
     month = month_name(match["month"])
     the = word_before(match).lower() != "the"
     words = f"{_day_of_month(match['day'], the)} to the {num.ordinal(match['day2'])} of {month}"
-    return _with_year(words, match["year"])
+    return keep_final_period(match, _with_year(words, match["year"]))
 
 
 def _full_year(written: str) -> str:
@@ -149,6 +151,51 @@ _TWO_DIGIT_YEAR_CONTEXT: Final = frozenset(
     {"of", "in", "since", "from", "the", "class", "Class", "summer", "winter", "spring", "fall"}
     | {"and", "to", "until", "by", "autumn", "late", "early", "mid", "In", "Since", "By"}
 )
+
+
+_SHORT_DATE_CONTEXT: Final = frozenset(
+    {"on", "On", "since", "Since", "until", "Until", "by", "from", "From", "through", "before"}
+    | {"after", "After", "till", "ending", "starting", "dated", "Monday", "Tuesday", "Wednesday"}
+    | {"Thursday", "Friday", "Saturday", "Sunday"}
+)
+"""Words before "3/14" that make it a day of a month rather than a fraction."""
+
+
+def _short_date_rule(order: DateOrder) -> Rule:
+    def replace(match: re.Match[str]) -> str:
+        if word_before(match) not in _SHORT_DATE_CONTEXT or match.group(0) in SLASH_EXPRESSIONS:
+            return match.group(0)
+        first, second = int(match["a"]), int(match["b"])
+        day_first = first > 12 or (second <= 12 and order is DateOrder.DMY)
+        day, month = (first, second) if day_first else (second, first)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return match.group(0)
+        if day_first:
+            return say_day_month(MONTHS[month - 1], str(day))
+        return say_month_day(MONTHS[month - 1], str(day))
+
+    return Rule(
+        f"short date ({order.value})",
+        re.compile(r"(?<![\w/.,])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/]|[.,]\d)"),
+        replace,
+    )
+
+
+_DAY_NAMES: Final = {
+    "Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday",
+    "Thu": "Thursday", "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday",
+    "Sat": "Saturday", "Sun": "Sunday",
+}  # fmt: skip
+_NAMED_SPANS: Final = {**_DAY_NAMES, **_UNDOTTED_MONTHS, **{m: m for m in MONTHS}}
+_NAMED: Final = f"(?:{alternation(_NAMED_SPANS)})"
+
+
+def _named_span(match: re.Match[str]) -> str:
+    """ "Mon-Fri" → "Monday to Friday"; "Jan-Mar" → "January to March"."""
+    first, second = match["first"], match["second"]
+    if (first in _DAY_NAMES) != (second in _DAY_NAMES):
+        return match.group(0)
+    return f"{_NAMED_SPANS[first]} to {_NAMED_SPANS[second]}"
 
 
 def _two_digit_year(match: re.Match[str]) -> str:
@@ -227,6 +274,12 @@ def date_rules(order: DateOrder) -> tuple[Rule, ...]:
             _iso_date,
         ),
         _numeric_date_rule(order),
+        _short_date_rule(order),
+        Rule(
+            "day or month span",
+            re.compile(rf"\b(?P<first>{_NAMED})\.?\s?[-–]\s?(?P<second>{_NAMED})\b\.?"),
+            _named_span,
+        ),
         Rule(
             "month day range",
             re.compile(
@@ -272,7 +325,41 @@ def date_rules(order: DateOrder) -> tuple[Rule, ...]:
     )
 
 
+def _military(match: re.Match[str]) -> str:
+    """ "0800 GMT" → "oh eight hundred G M T"; "1530 hrs" → "fifteen thirty hours"."""
+    hours, minutes = match["h"], match["m"]
+    said = f"oh {num.cardinal(hours[1])}" if hours.startswith("0") else num.cardinal(hours)
+    return f"{said} {'hundred' if minutes == '00' else say_minutes(minutes)} {match['zone']}"
+
+
+def say_minutes(minutes: str) -> str:
+    """ "05" → "oh five"; "30" → "thirty"."""
+    return f"oh {num.cardinal(minutes[1])}" if minutes.startswith("0") else num.cardinal(minutes)
+
+
+def _hours_minutes(match: re.Match[str]) -> str:
+    """ "1h 30m" → "one hour thirty minutes"."""
+    parts = []
+    for value, (one, many) in zip((match["h"], match["m"]), DURATION_UNITS, strict=False):
+        if value:
+            parts.append(f"{num.cardinal(value)} {one if int(value) == 1 else many}")
+    return " ".join(parts)
+
+
 TIME_RULES: Final[tuple[Rule, ...]] = (
+    Rule(
+        "military time",
+        re.compile(
+            r"(?<![\w.,:])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?"
+            r"(?P<zone>hrs|hours|GMT|UTC|BST|CET|EST|EDT|PST|PDT|IST|AEST|AEDT|Zulu|Z)(?!\w)"
+        ),
+        _military,
+    ),
+    Rule(
+        "hours and minutes",
+        re.compile(r"(?<![\w.,])(?P<h>\d{1,2})\s?h\s?(?P<m>[0-5]?\d)\s?(?:m|min|mins)(?!\w)"),
+        _hours_minutes,
+    ),
     Rule(
         "duration",
         re.compile(

@@ -67,7 +67,7 @@ _ALL_CURRENCY_SYMBOLS: Final = {**CURRENCY_SYMBOLS, **MORE_CURRENCY_SYMBOLS}
 _ALL_CURRENCY_CODES: Final = {**CURRENCY_CODES, **MORE_CURRENCY_CODES}
 _ALL_UNITS: Final = {**UNITS, **MORE_UNITS}
 _SCALES: Final = {k.lower(): v for k, v in MAGNITUDES.items()} | dict(INDIAN_MAGNITUDES)
-_GLUED_ONLY_UNITS: Final = frozenset({"C", "F", "W", "h", "in.", "t", "K"})
+_GLUED_ONLY_UNITS: Final = frozenset({"C", "F", "W", "h", "in.", "t"})
 """Units read only when written against the number ("30C", not "30 C")."""
 
 SCORE_DASH: Final = "\u2012"
@@ -172,12 +172,21 @@ def _unit(match: re.Match[str]) -> str:
     if written in _GLUED_ONLY_UNITS and match["gap"]:
         return match.group(0)
     one, many = _ALL_UNITS[written]
-    single = match["hy"] or (not match["num2"] and num.is_one(match["num"].replace("−", "-")))
+    adjective = _is_adjective(match, bool(match["hy"]), title_scale=False)  # "a 100m sprint"
+    single = adjective or (not match["num2"] and num.is_one(match["num"].replace("−", "-")))
     scale = f" {_scale(match['mag'])}" if match["mag"] else ""
     words = f"{_span(match)}{scale} {one if single and not scale else many}"
     if match["per"]:
         words += f" per {PER_UNITS[match['per']]}"
     return keep_final_period(match, words) if written.endswith(".") else words
+
+
+def _height(match: re.Match[str]) -> str:
+    feet, inches = match["feet"], match["inches"]
+    words = f"{num.cardinal(feet)} {'foot' if feet == '1' else 'feet'}"
+    if inches:
+        words += f" {num.cardinal(inches)} {'inch' if inches == '1' else 'inches'}"
+    return keep_final_period(match, words)
 
 
 def _scaled_number(match: re.Match[str]) -> str:
@@ -427,6 +436,11 @@ def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
             lambda m: (f"{m['whole']} " if m["whole"] else "") + UNICODE_FRACTIONS[m["frac"]],
         ),
         Rule(
+            "fraction slash",
+            re.compile(r"(?<=\d)⁄(?=\d)"),
+            lambda m: "/",
+        ),
+        Rule(
             "number sign",
             re.compile(r"(?<!\w)#(?=\d)"),
             lambda m: "number ",
@@ -462,6 +476,24 @@ def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
             "percent",
             re.compile(rf"(?<![\w.,]){_PERCENT_SPAN}(?:\s?%|pc\b|\s(?:per cent|percent)\b)"),
             _percent,
+        ),
+        Rule(
+            "dimensions",
+            re.compile(rf"(?<![\w.,])(?P<num>{NUM})\s?[x×]\s?(?={NUM})"),
+            lambda m: f"{num.amount(m['num'])} by ",
+        ),
+        Rule(
+            "times",
+            re.compile(rf"(?<![\w.,])(?P<num>{NUM})[x×](?=\s)"),
+            lambda m: f"{num.amount(m['num'])} times",
+        ),
+        Rule(
+            "feet and inches",
+            re.compile(
+                r"(?<![\w.,])(?P<feet>\d{1,2})\s?(?:(?:ft\.?|feet|foot)\s?(?=\d)|['′’])\s?"
+                r"(?:(?P<inches>\d{1,2})\s?(?:in\b\.?|inches\b|inch\b|[\"″”]|''))?(?!\w)"
+            ),
+            _height,
         ),
         Rule(
             "unit",
