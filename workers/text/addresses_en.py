@@ -14,6 +14,7 @@ from workers.text import numbers_en as num
 from workers.text.rulebase import Rule, alternation, keep_final_period, word_before
 from workers.text.rules_en import (
     AU_STATES,
+    CAPITAL_WORDS,
     DIRECTIONS,
     STREET_SUFFIXES,
     URL_SYMBOLS,
@@ -183,6 +184,9 @@ def _numbered_place(match: re.Match[str]) -> str:
     return f"{match['place']} {num.digits(match['code'])}"
 
 
+_WORDLIKE_STATES: Final = "(?:" + "|".join(sorted(CAPITAL_WORDS & US_STATES.keys())) + ")"
+"""State codes that are also shouted words ("OR", "IN"): read as states only before a
+ZIP code or punctuation, never before a lower-case word."""
 _DIR: Final = alternation(DIRECTIONS)
 _SUFFIXES: Final = alternation(STREET_SUFFIXES)
 _NAME_WORD: Final = r"(?:[A-Z][a-z'’-]*|\d{1,3}(?:st|nd|rd|th))"
@@ -251,7 +255,8 @@ ADDRESS_RULES: Final[tuple[Rule, ...]] = (
         re.compile(
             rf"(?<=, )(?P<state>{alternation(k for k in US_STATES if '.' in k)}"
             rf"|(?:{alternation(k for k in US_STATES if '.' not in k)})"
-            r"(?=\s+\d{5}|[.,;:)]|$))(?:\s+(?P<zip>\d{5})(?:-(?P<zip4>\d{4}))?)?(?![\w-])"
+            rf"(?=\s+\d{{5}}|[.,;:)]|$|\s[a-z](?<!{_WORDLIKE_STATES}\s[a-z])))"
+            r"(?:\s+(?P<zip>\d{5})(?:-(?P<zip4>\d{4}))?)?(?![\w-])"
         ),
         _state,
     ),

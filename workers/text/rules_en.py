@@ -625,7 +625,6 @@ MORE_UNITS: Final = MappingProxyType(
         "ºF": ("degree Fahrenheit", "degrees Fahrenheit"),
         "C": ("degree Celsius", "degrees Celsius"),
         "F": ("degree Fahrenheit", "degrees Fahrenheit"),
-        "W": ("watt", "watts"),
         "TW": ("terawatt", "terawatts"),
         "TWh": ("terawatt hour", "terawatt hours"),
         "kV": ("kilovolt", "kilovolts"),
