@@ -55,7 +55,9 @@ def word_after(match: re.Match[str], reach: int = 40) -> str:
 
 NUMBER: Final = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?"  # Indian grouping: 1,00,000 and 2,50,00,000
+    # Indian grouping (1,00,000 and 2,50,00,000), tried only where a run of digits and
+    # commas starts and without backtracking, so a long run that is not one costs O(n).
+    r"|(?<![\d,])\d{1,2}(?:,\d{2}(?=,))++,\d{3}(?:\.\d+)?"
     r"|\d+(?:\.\d+)?"
     r"|\.\d+"
 )
