@@ -92,13 +92,15 @@ def _scale(written: str | None) -> str:
 def _is_adjective(match: re.Match[str], hyphened: bool, title_scale: bool) -> bool:
     """True when an amount qualifies the noun after it ("a $5 million deal")."""
     after = word_after(match).rstrip(".,;:!?\"'”’)")
-    if hyphened:
-        return True
+    if hyphened or match.string[match.end() : match.end() + 1] == "-":
+        return True  # "a $5-million grant", "a $20 million-a-year contract"
     if not after.isalpha() or after.lower() in NOT_NOUNS:
         return False
     if title_scale and after[0].isupper():  # headline: "Approves $1.5 Billion Flood Barrier"
         return True
-    return word_before(match) in DETERMINERS and after.islower()
+    before = word_before(match)
+    possessive = before.endswith(("'s", "’s"))  # "the EU's €750bn fund"
+    return (before in DETERMINERS or possessive) and after.islower()
 
 
 def _amount_words(amount: str, scale: str | None) -> str:
@@ -111,32 +113,43 @@ def _per(match: re.Match[str]) -> str:
     return f" per {PER_UNITS.get(per, per)}" if per else ""
 
 
+def _has_cents(amount: str) -> bool:
+    return len(amount.partition(".")[2]) == 2
+
+
+def _plain_money(currency: Currency, amount: str, adjective: bool) -> str:
+    """An amount without a scale word: "$3.25" → "three dollars and twenty-five cents"."""
+    if not _has_cents(amount):
+        unit = currency.one if num.is_one(amount) or adjective else currency.many
+        return f"{num.amount(amount)} {unit}"
+    whole, _, cents = amount.replace(",", "").partition(".")
+    minor = f"{num.cardinal(cents)} {currency.minor_one if cents == '01' else currency.minor_many}"
+    whole = whole.lstrip("0")  # compared as text: the whole part may be any length
+    if not whole:
+        return minor
+    major = f"{num.cardinal(whole)} {currency.one if whole == '1' else currency.many}"
+    return f"{major} and {minor}" if int(cents) else major
+
+
 def _money(match: re.Match[str]) -> str:
     currency = _currency_of(match["sym"])
     amount, scale = match["num"], match["mag"] or match["magw"]
     sign = "minus " if match["neg"] else ""
     hyphened = bool(match["hy"])
     adjective = _is_adjective(match, hyphened, bool(match["magw"] and match["magw"][0].isupper()))
+    unit = currency.one if adjective else currency.many
     if match["num2"]:
         scale2 = match["mag2"] or match["magw2"]
+        if not (scale or scale2) and (_has_cents(amount) or _has_cents(match["num2"])):
+            # "$1 to $1.50": each amount in full
+            first = _plain_money(currency, amount, adjective)
+            return f"{sign}{first} to {_plain_money(currency, match['num2'], adjective)}"
         first = num.amount(amount) + (f" {_scale(scale)}" if scale and scale2 != scale else "")
         words = f"{sign}{first} to {_amount_words(match['num2'], scale2 or scale)}"
-        unit = currency.one if adjective else currency.many
         return f"{words} {unit}{_per(match)}"
     if scale:
-        unit = currency.one if adjective else currency.many
         return f"{sign}{_amount_words(amount, scale)} {unit}{_per(match)}"
-    whole, _, cents = amount.replace(",", "").partition(".")
-    if len(cents) != 2:
-        unit = currency.one if num.is_one(amount) or adjective else currency.many
-        return f"{sign}{num.amount(amount)} {unit}{_per(match)}"
-    minor = f"{num.cardinal(cents)} {currency.minor_one if cents == '01' else currency.minor_many}"
-    whole = whole.lstrip("0")  # compared as text: the whole part may be any length
-    if not whole:
-        return sign + minor + _per(match)
-    major = f"{num.cardinal(whole)} {currency.one if whole == '1' else currency.many}"
-    words = f"{sign}{major} and {minor}" if int(cents) else sign + major
-    return words + _per(match)
+    return sign + _plain_money(currency, amount, adjective) + _per(match)
 
 
 def _money_after(match: re.Match[str]) -> str:
@@ -198,8 +211,10 @@ def _scaled_number(match: re.Match[str]) -> str:
 
 def _fraction(match: re.Match[str]) -> str:
     top, bottom = int(match["top"]), int(match["bottom"])
-    if bottom in (0, 1) or top > 99:
-        return f"{num.cardinal(top)} out of {num.cardinal(bottom)}"
+    if bottom == 1:
+        return f"{num.cardinal(top)} to one"  # odds: "5/1"
+    if bottom == 0 or top > 99:
+        return f"{num.cardinal(top)} over {num.cardinal(bottom)}"  # "120/80"
     words = num.fraction(top, bottom)
     if match["whole"]:
         one = words.removeprefix("one ")
@@ -506,7 +521,9 @@ def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
         ),
         Rule(
             "scaled number",
-            re.compile(rf"(?<![\w.,])(?P<num>{NUM})\s?(?P<mag>{_WORD_SCALES}|bn|tn)(?!\w)"),
+            re.compile(
+                rf"(?<![\w.,])(?P<num>{NUM})\s?(?P<mag>{_WORD_SCALES}|bn|tn|M(?=\s[a-z]))(?!\w)"
+            ),
             _scaled_number,
         ),
         Rule(
