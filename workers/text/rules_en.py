@@ -394,6 +394,12 @@ ROMAN_CARDINAL_CONTEXT: Final = frozenset(
         "Vatican",
         "Mark",
         "Schedule",
+        "Episode",
+        "Fantasy",
+        "Rocky",
+        "Civilization",
+        "WrestleMania",
+        "Olympiad",
     }
 )
 """Words after which a Roman numeral is a plain number ("World War II" → "World War Two");

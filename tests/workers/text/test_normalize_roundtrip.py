@@ -165,6 +165,7 @@ def test_clock_times_in_hand_forms(value: dt.time, pattern: str) -> None:
 @ROUND_TRIP
 @given(st.integers(1, 10**9), st.sampled_from(["", "thousand", "million"]))
 @example(2, "million")
+@example(360, "")
 def test_ordinals(value: int, scale: str) -> None:
     suffix = {1: "st", 2: "nd", 3: "rd"}.get(value % 10 if value % 100 not in (11, 12, 13) else 0)
     written = f"{value}{suffix or 'th'}"
