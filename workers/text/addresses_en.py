@@ -56,7 +56,7 @@ def _say_address(match: re.Match[str]) -> str:
     while text and text[-1] in ".,;:!?)'\"":
         trailing = text[-1] + trailing
         text = text[:-1]
-    text = re.sub(r"^https?://", "", text).rstrip("/")
+    text = re.sub(r"^(?i:https?|ftp)://", "", text).rstrip("/")
     pieces = re.split(r"([^\w]|_)", text)
     words = [
         URL_SYMBOLS.get(p, "") if len(p) == 1 and not p.isalnum() else _say_address_part(p)
@@ -198,10 +198,16 @@ WEB_RULES: Final[tuple[Rule, ...]] = (
         _say_address,
     ),
     Rule(
+        "social handle",
+        re.compile(r"(?<![\w@.])@(?P<handle>[A-Za-z0-9_]{1,30})\b(?!\.\w)"),
+        lambda m: "at " + m["handle"].replace("_", " underscore "),
+    ),
+    Rule(
         "url",
         re.compile(
-            r"(?<![\w@])(?:https?://\S+|www\.\S+)"
-            rf"|(?<![\w@.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:{_TLDS})\b(?!\.\w)(?:/\S*)?"
+            r"(?<![\w@])(?:(?i:https?|ftp)://\S+|(?i:www)\.\S+|localhost(?::\d{1,5})?(?:/\S*)?)"
+            rf"|(?<![\w@.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?i:{_TLDS})\b(?!\.\w)"
+            r"(?::\d{1,5})?(?:/\S*)?"
         ),
         _say_address,
     ),
@@ -214,6 +220,7 @@ ADDRESS_RULES: Final[tuple[Rule, ...]] = (
         re.compile(
             r"(?<![\w+])(?:\+\d{1,3}[\s.-]?|1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}"
             r"(?![\w-]|\.\d)"
+            r"|(?<![\w+])\+\d{1,3}\s?\(0\)\s?\d{1,5}(?:[\s.-]\d{1,5}){1,4}(?![\w.-]?\d)"
             r"|(?<![\w+])\+\d{1,3}(?:[\s.-]\(?\d{1,5}\)?){2,5}(?![\w.-]?\d)"
             r"|(?<![\w+(])\(?0\d{1,4}\)?[\s-]\d{3,4}[\s-]?\d{3,4}(?![\w-]|\.\d)"
         ),

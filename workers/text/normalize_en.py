@@ -63,6 +63,13 @@ from workers.text.rules_en import (
     Currency,
 )
 
+PROGRAMMING_NAMES: Final = {
+    "C#": "C sharp",
+    "F#": "F sharp",
+    "C++": "C plus plus",
+    ".NET": "dot net",
+}
+
 _ALL_CURRENCY_SYMBOLS: Final = {**CURRENCY_SYMBOLS, **MORE_CURRENCY_SYMBOLS}
 _ALL_CURRENCY_CODES: Final = {**CURRENCY_CODES, **MORE_CURRENCY_CODES}
 _ALL_UNITS: Final = {**UNITS, **MORE_UNITS}
@@ -234,7 +241,10 @@ def _is_score(match: re.Match[str]) -> bool:
     if not (left.isdigit() and right.isdigit() and len(left) <= 3 and len(right) <= 3):
         return False
     near = {w.lower() for w in words_before(match, 4)} | {word_after(match).lower().strip(".,")}
-    return bool(near & SCORE_WORDS)
+    if near & SCORE_WORDS:
+        return True
+    # A result line between two teams: "Arsenal 2-1 Chelsea".
+    return word_before(match)[:1].isupper() and word_after(match)[:1].isupper()
 
 
 def _range(match: re.Match[str]) -> str:
@@ -446,6 +456,11 @@ def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
     return (
         *WEB_RULES,
         Rule(
+            "language name",
+            re.compile(r"(?<![\w.])(?:C#|F#|C\+\+|\.NET)(?![\w#+])"),
+            lambda m: PROGRAMMING_NAMES[m.group(0)],
+        ),
+        Rule(
             "unicode fraction",
             re.compile(rf"(?P<whole>\d)?(?P<frac>{alternation(UNICODE_FRACTIONS)})"),
             lambda m: (f"{m['whole']} " if m["whole"] else "") + UNICODE_FRACTIONS[m["frac"]],
@@ -551,7 +566,7 @@ def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
         ),
         Rule(
             "ordinal",
-            re.compile(r"(?<![\w.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)\b"),
+            re.compile(r"(?<![\w.,])(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?i:st|nd|rd|th)\b"),
             _ordinal,
         ),
         Rule(
