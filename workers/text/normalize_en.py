@@ -48,6 +48,7 @@ from workers.text.rules_en import (
     NOT_PLURALS,
     NUMBER_ABBREVIATIONS,
     PER_UNITS,
+    PROGRAMMING_NAMES,
     REGNAL_NAMES,
     ROMAN_CARDINAL_CONTEXT,
     ROMAN_CARDINAL_LOWER,
@@ -62,13 +63,6 @@ from workers.text.rules_en import (
     YEAR_CONTEXT,
     Currency,
 )
-
-PROGRAMMING_NAMES: Final = {
-    "C#": "C sharp",
-    "F#": "F sharp",
-    "C++": "C plus plus",
-    ".NET": "dot net",
-}
 
 _ALL_CURRENCY_SYMBOLS: Final = {**CURRENCY_SYMBOLS, **MORE_CURRENCY_SYMBOLS}
 _ALL_CURRENCY_CODES: Final = {**CURRENCY_CODES, **MORE_CURRENCY_CODES}
@@ -457,7 +451,7 @@ def english_rules(order: DateOrder = DEFAULT_DATE_ORDER) -> tuple[Rule, ...]:
         *WEB_RULES,
         Rule(
             "language name",
-            re.compile(r"(?<![\w.])(?:C#|F#|C\+\+|\.NET)(?![\w#+])"),
+            re.compile(rf"(?<![\w.])(?:{alternation(PROGRAMMING_NAMES)})(?![\w#+])"),
             lambda m: PROGRAMMING_NAMES[m.group(0)],
         ),
         Rule(

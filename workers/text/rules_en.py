@@ -996,3 +996,8 @@ MORE_ABBREVIATIONS: Final = MappingProxyType(
     }
 )
 """More dotted and undotted abbreviations (AP and UK styles)."""
+
+PROGRAMMING_NAMES: Final = MappingProxyType(
+    {"C#": "C sharp", "F#": "F sharp", "C++": "C plus plus", ".NET": "dot net"}
+)
+"""Names of programming languages and platforms that the symbol rules would misread."""
