@@ -198,6 +198,16 @@ def _named_span(match: re.Match[str]) -> str:
     return f"{_NAMED_SPANS[first]} to {_NAMED_SPANS[second]}"
 
 
+def _season(match: re.Match[str]) -> str:
+    """ "2019/20" (a season or financial year) → "twenty nineteen to twenty"."""
+    first, second = match["a"], match["b"]
+    if (int(first) + 1) % 100 != int(second) % 100:
+        return match.group(0)
+    said = num.year(second) if len(second) == 4 else num.cardinal(second)
+    glued = match.start() and match.string[match.start() - 1].isalpha()  # "FY2023/24"
+    return f"{' ' if glued else ''}{num.year(first)} to {said}"
+
+
 def _two_digit_year(match: re.Match[str]) -> str:
     """ "the class of '19" → "nineteen"; "'05" → "oh five"."""
     if word_before(match) not in _TWO_DIGIT_YEAR_CONTEXT:
@@ -275,6 +285,11 @@ def date_rules(order: DateOrder) -> tuple[Rule, ...]:
         ),
         _numeric_date_rule(order),
         _short_date_rule(order),
+        Rule(
+            "season",
+            re.compile(r"(?<![\d/.])(?P<a>(?:1[89]|20)\d\d)/(?P<b>\d\d|(?:1[89]|20)\d\d)(?![\w/])"),
+            _season,
+        ),
         Rule(
             "day or month span",
             re.compile(rf"\b(?P<first>{_NAMED})\.?\s?[-–]\s?(?P<second>{_NAMED})\b\.?"),
