@@ -16,6 +16,8 @@ from typing import Final
 
 from text_to_num import alpha2digit
 
+# Written out here, not imported from `rules_en`: the oracle shares no table with the
+# normalizer it checks.
 MONTHS: Final = [
     "January",
     "February",
