@@ -111,7 +111,7 @@ def _full_year(written: str) -> str:
     return f"20{written}" if int(written) < 50 else f"19{written}"
 
 
-def numeric_date(first: int, second: int, year: str, order: DateOrder) -> str | None:
+def numeric_date(first: int, second: int, year: str | None, order: DateOrder) -> str | None:
     """The spoken date for "first/second/year", or None when no order makes it a date."""
     day_first = first > 12 or (second <= 12 and order is DateOrder.DMY)
     day, month = (first, second) if day_first else (second, first)
@@ -165,14 +165,8 @@ def _short_date_rule(order: DateOrder) -> Rule:
     def replace(match: re.Match[str]) -> str:
         if word_before(match) not in _SHORT_DATE_CONTEXT or match.group(0) in SLASH_EXPRESSIONS:
             return match.group(0)
-        first, second = int(match["a"]), int(match["b"])
-        day_first = first > 12 or (second <= 12 and order is DateOrder.DMY)
-        day, month = (first, second) if day_first else (second, first)
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return match.group(0)
-        if day_first:
-            return say_day_month(MONTHS[month - 1], str(day))
-        return say_month_day(MONTHS[month - 1], str(day))
+        words = numeric_date(int(match["a"]), int(match["b"]), None, order)
+        return words if words is not None else match.group(0)
 
     return Rule(
         f"short date ({order.value})",
