@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from service.settings import load_settings
+from tests.conftest import run_narrate
 from workers.errors import InvalidSetting
 from workers.text.dates_en import DEFAULT_DATE_ORDER, DateOrder
 from workers.text.prepare import ArticleMeta, prepare_article
@@ -39,3 +42,14 @@ def test_an_unknown_order_names_the_variable(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("NARRATE_DATE_ORDER", "ymd")
     with pytest.raises(InvalidSetting, match="NARRATE_DATE_ORDER"):
         load_settings()
+
+
+@pytest.mark.parametrize(("value", "spoken"), [("mdy", "March fourth"), ("dmy", "third of April")])
+def test_the_cli_reads_dates_in_the_configured_order(
+    tmp_path: Path, value: str, spoken: str
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE + "\n", encoding="utf-8")
+    result = run_narrate("preview", article, env={"NARRATE_DATE_ORDER": value})
+    assert result.returncode == 0, result.stderr
+    assert spoken in result.stdout
