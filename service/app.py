@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api import health, jobs, metrics, voices
+from service.api.access import AccessLog
 from service.api.errors import install_error_handlers
+from service.job_events import JobEvents
 from service.quotas import SubmitQuotas
 from service.settings import Settings
 from service.storage import DirectoryStorage
@@ -117,6 +119,7 @@ async def _watch_stalled_jobs(app: FastAPI) -> None:
         cache_pruner=ChunkCachePruner(
             state.storage, state.store, int(state.settings.chunk_cache_max_bytes)
         ),
+        events=state.events,
     )
     while True:
         await asyncio.sleep(state.settings.watchdog_interval_s)
@@ -160,7 +163,8 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     open_producers(app.state.queue)  # before the first burst of submits, not during it
     app.state.quotas = SubmitQuotas.open(settings, app.state.store)
     app.state.catalog = settings.voice_catalog()
-    app.state.metrics = metrics.metrics_registry(settings, app.state.store)
+    app.state.metrics, http_metrics = metrics.metrics_registry(settings, app.state.store)
+    app.state.events = JobEvents(settings)
     if not settings.api_key_list():
         log.warning("no API keys configured (NARRATE_API_KEYS): the API is open to anyone")
     warn_if_unsigned(settings, log)
@@ -169,4 +173,5 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
         app.include_router(module.router)
     install_feeds_and_pages(app)  # feeds API, RSS, listener pages (service.web.routes)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(AccessLog, metrics=http_metrics)
     return app

@@ -11,6 +11,7 @@ import sys
 from contextlib import ExitStack
 from typing import Final
 
+from service.logs import configure_logging, silence_root_warning
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,12 @@ WORKER_MAIN: Final = "import sys; from service.cli import main; sys.exit(main(sy
 
 
 def worker_argv(settings: Settings, concurrency: int | None = None) -> list[str]:
-    """Celery worker options: one prefork process per core, Narrate's queue only."""
+    """Celery worker options: one prefork process per core, Narrate's queue only; no banner
+    (`run_worker` logs one line instead)."""
     return [
+        "--quiet",
         "worker",
-        "--loglevel=INFO",
+        f"--loglevel={settings.log_level.upper()}",
         f"--concurrency={concurrency or settings.worker_concurrency}",
         "--pool=prefork",
         "-Q",
@@ -36,11 +39,25 @@ def worker_argv(settings: Settings, concurrency: int | None = None) -> list[str]
 
 
 def run_worker(settings: Settings, concurrency: int | None = None) -> None:
+    from celery.signals import setup_logging
+
     from service.tasks import create_celery
 
+    configure_logging(settings)
+    # Celery calls this instead of setting up logging its own way (handlers of its own).
+    setup_logging.connect(lambda **_: configure_logging(settings), weak=False)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     os.nice(settings.worker_niceness)  # the pool processes inherit it
-    create_celery(settings).worker_main(worker_argv(settings, concurrency))
+    app = create_celery(settings)
+    if "pickle" not in app.conf.accept_content:
+        silence_root_warning()
+    log.info(
+        "worker: %d processes on queue %s, broker %s",
+        concurrency or settings.worker_concurrency,
+        settings.queue_name,
+        settings.required_redis_url(),
+    )
+    app.worker_main(worker_argv(settings, concurrency))
 
 
 def run_api(settings: Settings, host: str, port: int) -> None:
@@ -48,14 +65,26 @@ def run_api(settings: Settings, host: str, port: int) -> None:
 
     from service.app import create_app
 
+    configure_logging(settings)
     # Forwarded headers are judged by `public_base_url` against `forwarded_allow_ips`, which
     # needs the direct peer: uvicorn's own proxy handling would replace it with the client.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    # No log config of uvicorn's own: its records go to our redacting handler, and the app
+    # logs each request itself (`service.api.access`: polls at debug level).
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 def run_all(settings: Settings, host: str, port: int) -> None:
     """API in this process, a worker pool in a child process, and (without `REDIS_URL`)
     an embedded Redis; everything started here is stopped on exit."""
+    configure_logging(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler
     # that would end this process at once and orphan the worker pool and Redis.

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
-from pydantic import AliasChoices, ByteSize, Field, ValidationError
+from pydantic import (
+    AliasChoices,
+    ByteSize,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -149,6 +156,20 @@ class Settings(BaseSettings):
     """How often each API process looks for stalled jobs."""
 
     queue_name: str = "narrate"
+
+    log_format: Literal["text", "json"] = "text"
+    """`text`: a line a person reads; `json`: one JSON object per line, for a log pipeline
+    (`NARRATE_LOG_FORMAT=json` in production)."""
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    """`debug` adds every request (polls and static files included) and each chunk."""
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _lower(cls, value: object, info: ValidationInfo) -> object:
+        """Any case; an empty variable is an unset one."""
+        if isinstance(value, str):
+            return value.strip().lower() or cls.model_fields[info.field_name or ""].default
+        return value
 
     def voice_dirs(self) -> list[Path]:
         return [Path(d) for d in self.voices_dir.split(os.pathsep) if d]

@@ -24,6 +24,7 @@ import hashlib
 import logging
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ from service.api.schemas import job_out
 from service.cache import ChunkCachePruner
 from service.contract import ArticleInfo, JobResult
 from service.feeds.episodes import publish_finished_job
+from service.job_events import JobEvents
 from service.keys import chunk_audio_key, job_audio_key, job_prefix, job_timings_key, job_vtt_key
 from service.settings import Settings
 from service.storage import DirectoryStorage, Storage
@@ -67,6 +69,30 @@ ERROR_CHARS: Final = 300
 """A job's error message is cut here: it may quote the input."""
 
 
+def task_id(job_id: str, step: str, index: int | None = None) -> str:
+    """Celery's id for a step of a job. It starts with the job id, so Celery's own log lines
+    (received, retry, failure) name the job. `prepare` and each chunk's `synthesize` have one
+    id per job and chunk, so a cancel can revoke them by name; `finish` and webhook tasks get
+    unique ids (a `finish` claims its job by its task id)."""
+    if step == PREPARE:
+        return f"{job_id}.prepare"
+    if step == SYNTHESIZE:
+        return f"{job_id}.chunk{index}"
+    return f"{job_id}.{step.removeprefix('narrate.')}.{uuid.uuid4().hex[:8]}"
+
+
+def revoke_job_tasks(queue: Celery, job_id: str, chunks: int) -> None:
+    """Tell every worker to drop the cancelled job's `prepare` and chunk tasks still queued
+    or reserved, unread (a chunk being synthesized finishes: it stops at its boundary, and
+    `synthesize` takes no new chunk of a job that is not running). Best effort: a worker
+    that misses it still finds the job cancelled and skips the work."""
+    ids = [task_id(job_id, PREPARE)] + [task_id(job_id, SYNTHESIZE, i) for i in range(chunks)]
+    try:
+        queue.control.revoke(ids)
+    except Exception as exc:  # kombu raises several unrelated types when Redis is down
+        log.warning("job %s: could not revoke its tasks (%s: %s)", job_id, type(exc).__name__, exc)
+
+
 @dataclass
 class WorkerContext:
     """What a worker process holds for its lifetime: store, storage, voices, the queue."""
@@ -77,6 +103,7 @@ class WorkerContext:
     catalog: VoiceCatalog
     queue: Celery
     cache_pruner: ChunkCachePruner
+    events: JobEvents
 
     @classmethod
     def create(cls, settings: Settings, queue: Celery) -> WorkerContext:
@@ -89,6 +116,7 @@ class WorkerContext:
             catalog=settings.voice_catalog(),
             queue=queue,
             cache_pruner=ChunkCachePruner(storage, store, int(settings.chunk_cache_max_bytes)),
+            events=JobEvents(settings),
         )
 
     def waiting_tasks(self) -> int:
@@ -96,13 +124,14 @@ class WorkerContext:
         with self.queue.connection_for_read() as connection:
             return int(connection.default_channel.client.llen(self.settings.queue_name))
 
-    def send(self, task: str, *args: Any, countdown: float | None = None) -> None:
+    def send(self, task: str, job_id: str, *args: Any, countdown: float | None = None) -> None:
         self.queue.send_task(
             task,
-            args=list(args),
+            args=[job_id, *args],
             queue=self.settings.queue_name,
             ignore_result=True,
             countdown=countdown,
+            task_id=task_id(job_id, task, *args),
         )
 
 
@@ -131,7 +160,8 @@ def prepare_job(ctx: WorkerContext, job_id: str) -> None:
         key = chunk_cache_key(chunk, voice, req.synthesis(), version)
         # touch: a cache hit is a use, so the size-bounded cache keeps what is reused.
         entries.append((chunk, key, ctx.storage.touch(chunk_audio_key(key))))
-    ctx.store.set_chunks(job_id, entries, info)
+    if ctx.store.set_chunks(job_id, entries, info):
+        ctx.events.running(job_id, len(entries), sum(1 for *_, cached in entries if cached))
     queue_remaining_work(ctx, job_id)
 
 
@@ -162,7 +192,8 @@ def synthesize_job_chunk(ctx: WorkerContext, job_id: str, index: int) -> None:
             )
             seconds = time.perf_counter() - started
             audio.write(ctx.storage.local_path(key))
-        ctx.store.mark_chunk_done(job_id, index, seconds, cached=cached)
+        if ctx.store.mark_chunk_done(job_id, index, seconds, cached=cached):
+            ctx.events.chunk(job_id, index, seconds, cached)
     # Also when the chunk was done already: a redelivered task whose first run may have
     # died before queueing `finish`.
     if ctx.store.all_chunks_done(job_id):
@@ -182,6 +213,7 @@ def finish_job(ctx: WorkerContext, job_id: str, claim: str) -> None:
         return  # another `finish` of this job is at work
     result = _deliver_job(ctx, job, chunks)
     if ctx.store.finish(job_id, result):
+        ctx.events.done(ctx.store.get(job_id))
         try:
             publish_finished_job(ctx.store, ctx.storage, job_id)  # `feed`: an episode
         finally:  # the job is done whatever became of the episode: the caller hears of it
@@ -235,12 +267,17 @@ def notify(ctx: WorkerContext, job_id: str) -> None:
         ctx.send(WEBHOOK, job_id)
 
 
-def fail_job(ctx: WorkerContext, job_id: str, message: str) -> None:
+def fail_job(ctx: WorkerContext, job_id: str, message: str) -> bool:
+    """Fail the job with `message` (on one line, cut short) and tell its caller; False when
+    it had ended already."""
     flat = " ".join(message.split())
     if len(flat) > ERROR_CHARS:
         flat = flat[: ERROR_CHARS - 1] + "…"
-    if ctx.store.fail(job_id, flat):
-        notify(ctx, job_id)
+    if not ctx.store.fail(job_id, flat):
+        return False
+    ctx.events.failed(job_id, flat)
+    notify(ctx, job_id)
+    return True
 
 
 def deliver_job_webhook(ctx: WorkerContext, job_id: str) -> None:
@@ -282,7 +319,8 @@ def run_step(
     surprise, the soft time limit) fails it with a short, safe message and is logged with
     its traceback."""
     try:
-        step(ctx, job_id, *args)
+        with ctx.events.busy():
+            step(ctx, job_id, *args)
     except JobNotFound:
         return  # deleted while queued
     except TRANSIENT as exc:
@@ -292,8 +330,7 @@ def run_step(
             log.warning("job %s: %s hit %s; retry in %d s", job_id, stage, exc, countdown)
             raise task.retry(exc=exc, countdown=countdown) from exc
         fail_job(ctx, job_id, f"{stage}: gave up after {retries} retries ({type(exc).__name__})")
-    except NarrateError as exc:
-        log.info("job %s failed while %s: %s", job_id, stage, exc)
+    except NarrateError as exc:  # the job's `failed` line says it
         fail_job(ctx, job_id, f"{stage}: {exc}")
     except SoftTimeLimitExceeded:
         log.warning("job %s: %s ran past the time limit", job_id, stage)
@@ -320,15 +357,13 @@ def sweep_stalled(ctx: WorkerContext, now: float | None = None) -> tuple[int, in
     if ctx.waiting_tasks() and ctx.store.last_progress() >= before:
         return 0, 0
     requeued = failed = 0
+    stalled = f"the job made no progress for {settings.stall_after_s:.0f} s; submit it again"
     for job in ctx.store.stalled(before):
         if job.requeues < settings.stall_requeues:
             if ctx.store.requeue(job.id, before, now):
                 ctx.send(PREPARE, job.id)
                 requeued += 1
-        elif ctx.store.fail(
-            job.id, f"the job made no progress for {settings.stall_after_s:.0f} s; submit it again"
-        ):
-            notify(ctx, job.id)
+        elif fail_job(ctx, job.id, stalled):
             failed += 1
     if requeued or failed:
         log.warning("watchdog: %d stalled jobs re-queued, %d failed", requeued, failed)

@@ -30,8 +30,8 @@ from service.keys import job_audio_key, job_prefix, job_timings_key, job_vtt_key
 from service.quotas import SubmitQuotas
 from service.storage import Storage
 from service.store import Job, JobStatus
-from service.tasks import PREPARE
-from service.web.http import public_base_url
+from service.tasks import PREPARE, revoke_job_tasks, task_id
+from service.web.http import etag_matches, public_base_url
 from workers.errors import InputTooLarge, NotReady, QueueUnavailable, UnsafeURL
 from workers.text.lexicon import request_lexicon
 
@@ -123,10 +123,19 @@ def submit_job(
             # ignore_result: without it Celery subscribes this process to a result channel
             # per job (a Redis round trip each, and a set that only grows); the job's
             # outcome is in the store, never in a Celery result.
-            queue.send_task(PREPARE, args=[job.id], queue=settings.queue_name, ignore_result=True)
+            queue.send_task(
+                PREPARE,
+                args=[job.id],
+                queue=settings.queue_name,
+                ignore_result=True,
+                task_id=task_id(job.id, PREPARE),
+            )
         except Exception as exc:  # kombu raises several unrelated types when Redis is down
-            store.fail(job.id, "the job could not be queued; submit it again")
+            unqueued = "the job could not be queued; submit it again"
+            if store.fail(job.id, unqueued):
+                request.app.state.events.failed(job.id, unqueued)
             raise QueueUnavailable(f"the queue is unreachable: {type(exc).__name__}") from exc
+        request.app.state.events.queued(job)
     base = public_base_url(request, settings)
     response.headers["Location"] = f"{base}/v1/jobs/{job.id}"
     if idempotency_key:
@@ -167,11 +176,19 @@ def _audio_headers(job: Job) -> tuple[dict[str, str], str]:
 
 
 def audio_response(
-    job: Job, storage: StorageDep, range_header: str | None, if_range: str | None, head: bool
+    job: Job,
+    storage: StorageDep,
+    range_header: str | None,
+    if_range: str | None,
+    head: bool,
+    if_none_match: str | None = None,
 ) -> Response:
-    """A finished job's audio with ETag, If-Range and Range (206/416) handling; shared by
-    this API and the feeds' episode enclosures."""
+    """A finished job's audio with ETag, If-None-Match (304), If-Range and Range (206/416)
+    handling; shared by this API, the listening page and the feeds' episode enclosures."""
     headers, key = _audio_headers(job)
+    if if_none_match is not None and etag_matches(if_none_match, headers["ETag"]):
+        # RFC 9110 §13.2.2: If-None-Match is evaluated before Range, with weak comparison.
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     size = storage.size(key)
     if if_range and if_range.strip() != headers["ETag"]:
         range_header = None  # the file changed since the client's copy: send it whole
@@ -204,6 +221,7 @@ def _read_span(storage: StorageDep, key: str, start: int, end: int) -> Iterator[
 _AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
     206: {"description": "The requested byte range."},
+    304: {"description": "`If-None-Match` named the file's ETag: the client's copy is current."},
     409: {"model": ErrorOut, "description": "The job has no audio (not done)."},
     416: {"model": ErrorOut, "description": "The range is outside the file."},
 }
@@ -224,11 +242,15 @@ def get_audio(
     caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The delivered file, with `ETag`, `Accept-Ranges` and single byte ranges (206);
-    HEAD answers the same headers without the body."""
+    HEAD answers the same headers without the body; 304 when `If-None-Match` names the
+    file's ETag."""
     job = store.get(job_id, caller.scope)
-    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
+    return audio_response(
+        job, storage, range, if_range, head=request.method == "HEAD", if_none_match=if_none_match
+    )
 
 
 @router.get(
@@ -285,7 +307,10 @@ def delete_job(
     finished one (done, failed, cancelled) is deleted with its files (204)."""
     job = store.get(job_id, caller.scope)  # another key's job: 404, nothing touched
     if not job.status.finished and store.cancel(job_id):
-        out = job_out(store.get(job_id), public_base_url(request, settings))
+        cancelled = store.get(job_id)
+        revoke_job_tasks(request.app.state.queue, job_id, cancelled.chunks_total)
+        request.app.state.events.cancelled(cancelled)
+        out = job_out(cancelled, public_base_url(request, settings))
         return Response(out.model_dump_json(), status_code=202, media_type="application/json")
     store.delete(job_id)
     storage.delete_prefix(job_prefix(job_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
@@ -99,6 +100,7 @@ class ArticleIn(BaseModel):
 
 class Links(BaseModel):
     self: str
+    page: str = Field(description="The listening page: progress, then the player.")
     audio: str | None = None
     transcript: str | None = None
     timings: str | None = None
@@ -142,12 +144,12 @@ class JobOut(BaseModel):
 
     id: str
     status: JobStatus
-    created_at: float
-    started_at: float | None
-    finished_at: float | None
+    created_at: datetime = Field(description="ISO 8601, UTC.")
+    started_at: datetime | None = Field(description="ISO 8601, UTC; null while queued.")
+    finished_at: datetime | None = Field(description="ISO 8601, UTC; null until it ends.")
     progress: Progress
     title: str | None = None
-    voice: str | None = None
+    voice: str = Field(description="The voice it is read with (the default when none asked).")
     speed: float
     format: AudioFormat
     feed: str | None = None
@@ -183,11 +185,19 @@ class ErrorOut(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
+def timestamp(epoch: float | None) -> datetime | None:
+    """An epoch time as an aware UTC datetime (JSON: ISO 8601), to the millisecond."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(round(epoch, 3), UTC)
+
+
 def job_links(base: str, job: Job) -> Links:
     url = f"{base}/v1/jobs/{job.id}"
     done = job.status is JobStatus.DONE
     return Links(
         self=url,
+        page=f"{base}/jobs/{job.id}",
         audio=f"{url}/audio" if done else None,
         transcript=f"{url}/transcript.vtt" if done else None,
         timings=f"{url}/timings.json" if done else None,
@@ -239,12 +249,12 @@ def job_out(job: Job, base: str) -> JobOut:
     return JobOut(
         id=job.id,
         status=job.status,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
+        created_at=timestamp(job.created_at),
+        started_at=timestamp(job.started_at),
+        finished_at=timestamp(job.finished_at),
         progress=_progress(job),
         title=job.title,
-        voice=req.voice,
+        voice=job.result.voice if job.result else req.voice,
         speed=req.speed,
         format=req.format,
         feed=req.feed,

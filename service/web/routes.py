@@ -157,10 +157,13 @@ def listen_audio(
     storage: StorageDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The finished job's audio with `ETag` and Range, as `/v1/jobs/{id}/audio`, no key."""
     job = store.get(job_id)
-    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
+    return audio_response(
+        job, storage, range, if_range, head=request.method == "HEAD", if_none_match=if_none_match
+    )
 
 
 @listen_router.get(
@@ -287,6 +290,7 @@ def episode_audio(
     storage: StorageDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The episode's audio with HEAD and Range, answered by the job service's download code
     (the episode id is unguessable, so podcast apps need no API key)."""
@@ -294,7 +298,9 @@ def episode_audio(
     job = store.get(episode.job_id)
     if job.result is None or job.result.format.value != ext:
         raise EpisodeNotFound(f"episode {episode_id} has no .{ext} audio")
-    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
+    return audio_response(
+        job, storage, range, if_range, head=request.method == "HEAD", if_none_match=if_none_match
+    )
 
 
 @router.get("/episodes/{episode_id}/transcript.vtt")

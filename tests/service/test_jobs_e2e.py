@@ -113,7 +113,7 @@ def test_submit_poll_download(
     assert 0 < p["chunks_cached"] < p["chunks_total"]
 
     metrics = stack.http.get("/metrics").text
-    assert 'narrate_jobs{status="done"} 2.0' in metrics
+    assert 'narrate_jobs_total{status="done"} 2.0' in metrics
     assert "narrate_chunk_synthesis_seconds_count" in metrics
     assert "narrate_queue_depth" in metrics
     assert "narrate_real_time_factor" in metrics
