@@ -30,11 +30,11 @@ _QUERY_SECRET: Final = re.compile(
 )
 """A secret in a URL's query (`/feeds/news.xml?token=…`)."""
 _AUTH_HEADER: Final = re.compile(
-    r"(?i)\b(authorization|proxy-authorization|x-api-key|narrate-signature)"
-    r"(\"?\s*[:=,]\s*[\"']?(?:(?:bearer|basic|token|digest)\s+)?)[^\s\"',}\]]+"
+    r"(?i)(authorization|proxy-authorization|x-api-key|narrate-signature)"
+    r"([\"']?\s*[:=,]\s*[\"']?(?:(?:bearer|basic|token|digest)\s+)?)[^\s\"']+"
 )
 """A header that carries a credential, as `Name: value`, `name=value` or `('name', 'value')`."""
-_BEARER: Final = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}")
+_BEARER: Final = re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}")
 _URL_PASSWORD: Final = re.compile(r"([a-z][a-z0-9+.-]*://[^:/\s@]*:)[^@\s/]+@", re.IGNORECASE)
 """The password in `scheme://user:password@host` (Redis, PostgreSQL URLs)."""
 
@@ -177,3 +177,12 @@ def silence_root_warning() -> None:
     from celery.platforms import SecurityWarning
 
     warnings.filterwarnings("ignore", category=SecurityWarning)
+
+
+def quiet_task_success() -> None:
+    """Celery's line for a task that returned says `succeeded ...: None`, also for a step
+    that ended its job as failed (the step handles the error: the task itself returns). The
+    job's own line tells the outcome; Celery's (at debug level) says only that the task ran."""
+    from celery.app import trace
+
+    trace.LOG_SUCCESS = "Task %(name)s[%(id)s] ran in %(runtime)ss"

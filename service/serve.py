@@ -11,7 +11,7 @@ import sys
 from contextlib import ExitStack
 from typing import Final
 
-from service.logs import configure_logging, silence_root_warning
+from service.logs import configure_logging, quiet_task_success, silence_root_warning
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     app = create_celery(settings)
     if "pickle" not in app.conf.accept_content:
         silence_root_warning()
+    quiet_task_success()
     log.info(
         "worker: %d processes on queue %s, broker %s",
         concurrency or settings.worker_concurrency,
