@@ -77,7 +77,7 @@ class JobRow(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """`JobResult.to_json()` of a done job."""
     audio_seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    """The delivered audio's duration (a column, so /metrics sums it in SQL)."""
+    """The delivered audio's duration, in seconds."""
     progress_at: Mapped[float | None] = mapped_column(Float, index=True)
     """When the job last moved on (started, a chunk done, finishing); the watchdog's clock."""
     requeues: Mapped[int] = mapped_column(Integer, default=0)
@@ -492,28 +492,6 @@ class JobStore(SqlStore):
             for status, count in rows:
                 counts[JobStatus(status)] = int(count)
         return counts
-
-    def synthesis_totals(self) -> tuple[int, float]:
-        """(chunks synthesized, seconds spent) over all jobs, cache hits excluded."""
-        with self._session() as session:
-            count, seconds = session.execute(
-                select(func.count(), func.coalesce(func.sum(ChunkRow.seconds), 0.0)).where(
-                    ChunkRow.done.is_(True), ChunkRow.cached.is_(False)
-                )
-            ).one()
-            return int(count), float(seconds)
-
-    def done_totals(self) -> tuple[float, float]:
-        """(seconds of audio delivered, synthesis seconds spent) over finished jobs: two sums
-        in SQL, however many jobs there are."""
-        with self._session() as session:
-            audio, spent = session.execute(
-                select(
-                    func.coalesce(func.sum(JobRow.audio_seconds), 0.0),
-                    func.coalesce(func.sum(JobRow.synthesis_seconds), 0.0),
-                ).where(JobRow.status == JobStatus.DONE.value)
-            ).one()
-        return float(audio), float(spent)
 
     # --- the chunk cache ------------------------------------------------------------------
 
