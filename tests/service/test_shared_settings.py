@@ -1,6 +1,5 @@
 """The deployment's settings reach every door: the lexicon file is applied by the workers as
-by the CLI, and the HTML path's dependency
-is declared by the project itself."""
+by the CLI, and the HTML path's dependency is declared by the project itself."""
 
 from __future__ import annotations
 
