@@ -163,8 +163,10 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     open_producers(app.state.queue)  # before the first burst of submits, not during it
     app.state.quotas = SubmitQuotas.open(settings, app.state.store)
     app.state.catalog = settings.voice_catalog()
-    app.state.metrics, http_metrics = metrics.metrics_registry(settings, app.state.store)
-    app.state.events = JobEvents(settings)
+    app.state.events = JobEvents(settings, app.state.quotas.redis)  # its connections: open
+    app.state.metrics, http_metrics = metrics.metrics_registry(
+        settings, app.state.store, app.state.events
+    )
     if not settings.api_key_list():
         log.warning("no API keys configured (NARRATE_API_KEYS): the API is open to anyone")
     warn_if_unsigned(settings, log)

@@ -62,9 +62,11 @@ class JobEvents:
     unreachable a job still runs (the line says so at debug level), and Redis loses counters
     only the way Prometheus expects (a reset)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, client: redis.Redis | None = None) -> None:
+        """`client`: a Redis client to share (the API's, its connections open before the
+        first request); None: one of its own, connected on first use (a worker process)."""
         self.settings = settings
-        self._client: redis.Redis | None = None
+        self._client = client
 
     @property
     def redis(self) -> redis.Redis:

@@ -219,8 +219,10 @@ def finish_job(ctx: WorkerContext, job_id: str, claim: str) -> None:
         finally:  # the job is done whatever became of the episode: the caller hears of it
             notify(ctx, job_id)
             ctx.cache_pruner.after_job()  # keeps the chunk cache under its bound; never raises
-    else:  # cancelled while mastering
+    elif ctx.store.get(job_id).status is JobStatus.CANCELLED:  # cancelled while mastering
         ctx.storage.delete_prefix(job_prefix(job_id))
+    # else another run of this `finish` (its message redelivered while this one worked)
+    # finished the job first: the files it published are the same, and they stay.
 
 
 def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> JobResult:

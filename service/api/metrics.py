@@ -40,6 +40,7 @@ from service.job_events import (
     JOB_SECONDS,
     JOB_SECONDS_BUCKETS,
     RTF_BUCKETS,
+    JobEvents,
     bucket_field,
     busy_key,
     metrics_key,
@@ -49,7 +50,6 @@ from service.store import JobStatus, JobStore
 
 router = APIRouter(tags=["health"])
 
-QUEUE_TIMEOUT_S: Final = 2.0
 REQUEST_SECONDS_BUCKETS: Final = (
     0.005,
     0.01,
@@ -102,25 +102,16 @@ def _histogram(
 
 
 class NarrateCollector(Collector):
-    def __init__(self, settings: Settings, store: JobStore) -> None:
+    def __init__(self, settings: Settings, store: JobStore, events: JobEvents) -> None:
         self.settings = settings
         self.store = store
-        self._client: redis.Redis | None = None
-
-    def _redis(self) -> redis.Redis:
-        if self._client is None:
-            self._client = redis.Redis.from_url(
-                self.settings.required_redis_url(),
-                socket_timeout=QUEUE_TIMEOUT_S,
-                socket_connect_timeout=QUEUE_TIMEOUT_S,
-            )
-        return self._client
+        self.events = events  # its Redis client: the one the counters are written with
 
     def _from_redis(self) -> tuple[dict[str, float], float, float]:
         """(the counters hash, queue depth, busy worker processes); NaN figures when Redis
         cannot be read."""
         try:
-            pipe = self._redis().pipeline(transaction=False)
+            pipe = self.events.redis.pipeline(transaction=False)
             pipe.hgetall(metrics_key(self.settings))
             pipe.llen(self.settings.queue_name)
             pipe.zremrangebyscore(busy_key(self.settings), "-inf", time.time())
@@ -190,9 +181,11 @@ class NarrateCollector(Collector):
         )
 
 
-def metrics_registry(settings: Settings, store: JobStore) -> tuple[CollectorRegistry, HttpMetrics]:
+def metrics_registry(
+    settings: Settings, store: JobStore, events: JobEvents
+) -> tuple[CollectorRegistry, HttpMetrics]:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(NarrateCollector(settings, store))
+    registry.register(NarrateCollector(settings, store, events))
     return registry, HttpMetrics(registry)
 
 
