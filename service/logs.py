@@ -59,6 +59,10 @@ QUIET_LOGGERS: Final = {
 (the extraction libraries excepted: their errors are about the input, not the service)."""
 
 
+SHOWN_AS: Final = {"uvicorn.error": "uvicorn"}
+"""Loggers shown under another name: uvicorn writes its start-up lines to `uvicorn.error`."""
+
+
 def known_secrets(settings: Settings) -> list[str]:
     """The secret values in `settings`: API keys, the webhook secret, URL passwords."""
     found = [*settings.api_key_list(), settings.webhook_secret]
@@ -103,6 +107,14 @@ class RedactSecrets(logging.Filter):
 
     def _value(self, value: Any) -> Any:
         return self.redact(value) if isinstance(value, str) else value
+
+
+class ShowAs(logging.Filter):
+    """Shows a record of a `SHOWN_AS` logger under the name a reader expects."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.name = SHOWN_AS.get(record.name, record.name)
+        return True
 
 
 def _fields_text(record: logging.LogRecord) -> str:
@@ -154,6 +166,7 @@ def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else TextFormatter())
     handler.addFilter(RedactSecrets(known_secrets(settings)))
+    handler.addFilter(ShowAs())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
