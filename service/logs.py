@@ -34,7 +34,9 @@ _AUTH_HEADER: Final = re.compile(
     r"([\"']?\s*[:=,]\s*[\"']?(?:(?:bearer|basic|token|digest)\s+)?)[^\s\"']+"
 )
 """A header that carries a credential, as `Name: value`, `name=value` or `('name', 'value')`."""
-_BEARER: Final = re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]{4,}")
+_BEARER: Final = re.compile(r"(?i)(?<![a-z])(bearer)\s+[A-Za-z0-9._~+/=-]{4,}")
+"""A bearer token on its own (`Bearer <key>`); "basic" only after a header name, being a
+common word."""
 _URL_PASSWORD: Final = re.compile(r"([a-z][a-z0-9+.-]*://[^:/\s@]*:)[^@\s/]+@", re.IGNORECASE)
 """The password in `scheme://user:password@host` (Redis, PostgreSQL URLs)."""
 
