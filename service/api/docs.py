@@ -36,29 +36,38 @@ def install_offline_docs(app: FastAPI) -> None:
     """Serve `/docs` and `/redoc` (create the app with `docs_url=None, redoc_url=None`)."""
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS_DIR), name="docs-assets")
 
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
-        page = get_swagger_ui_html(
-            openapi_url=f"{root}{app.openapi_url}",
-            title=f"{app.title} API",
-            swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
-            swagger_ui_parameters=SWAGGER_PARAMETERS,
-        )
+    def offline(page: HTMLResponse) -> HTMLResponse:
         page.headers["Content-Security-Policy"] = POLICY
         return page
 
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        spec, assets = _urls(app, request)
+        return offline(
+            get_swagger_ui_html(
+                openapi_url=spec,
+                title=f"{app.title} API",
+                swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+                swagger_css_url=f"{assets}/swagger-ui.css",
+                swagger_favicon_url=f"{assets}/favicon.png",
+                swagger_ui_parameters=SWAGGER_PARAMETERS,
+            )
+        )
+
     @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
-        root = request.scope.get("root_path", "")
+        spec, assets = _urls(app, request)
         page = get_redoc_html(
-            openapi_url=f"{root}{app.openapi_url}",
+            openapi_url=spec,
             title=f"{app.title} API",
-            redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+            redoc_js_url=f"{assets}/redoc.standalone.js",
+            redoc_favicon_url=f"{assets}/favicon.png",
             with_google_fonts=False,
         )
-        page.headers["Content-Security-Policy"] = POLICY
-        return page
+        return offline(page)
+
+
+def _urls(app: FastAPI, request: Request) -> tuple[str, str]:
+    """The spec's URL and the assets' folder, under the prefix the app is mounted at."""
+    root = request.scope.get("root_path", "")
+    return f"{root}{app.openapi_url}", f"{root}{ASSETS_URL}"

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 
 DOC_PAGES: Final = ("/docs", "/redoc")
 ANY_URL: Final = re.compile(r"""(?:https?:)?//[^\s"'<>)]+""")
+RENDER_TIMEOUT_MS: Final = 60_000
 ASSET_TYPES: Final = {".js": "javascript", ".css": "text/css", ".png": "image/png"}
 
 
@@ -65,12 +66,14 @@ def test_doc_pages_load_everything_from_the_app(api: Stack, page: str) -> None:
 
 
 def test_doc_pages_render_in_a_browser_that_reaches_only_the_app(api: Stack) -> None:
+    """Every request the pages make is watched: any to another host is recorded and
+    refused (a CDN would leave the page blank, as in issue 13)."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     from tests.service.feeds.test_listening_page import CHROMIUM_ARGS, ensure_chromium
 
-    executable = ensure_chromium()
     own = urlsplit(api.api.url).netloc
     elsewhere: list[str] = []
+    errors: list[str] = []
 
     def only_the_app(route, request) -> None:  # type: ignore[no-untyped-def]
         if urlsplit(request.url).netloc == own or request.url.startswith("data:"):
@@ -80,19 +83,18 @@ def test_doc_pages_render_in_a_browser_that_reaches_only_the_app(api: Stack) -> 
             route.abort()
 
     with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.route("**/*", only_the_app)
-            page.goto(f"{api.api.url}/docs")
-            page.wait_for_selector(".opblock-summary-path", timeout=30_000)
-            paths = page.locator(".opblock-summary-path").all_text_contents()
+            tab = chromium.new_page()
+            tab.on("pageerror", lambda exc: errors.append(str(exc)))
+            tab.route("**/*", only_the_app)
+            tab.goto(f"{api.api.url}/docs")
+            tab.wait_for_selector(".opblock-summary-path", timeout=RENDER_TIMEOUT_MS)
+            paths = tab.locator(".opblock-summary-path").all_text_contents()
             assert any("/v1/jobs" in p for p in paths) and any("/v1/feeds" in p for p in paths)
-            page.goto(f"{api.api.url}/redoc")
-            page.wait_for_selector("h2:has-text('Submit an article')", timeout=30_000)
+            tab.goto(f"{api.api.url}/redoc")
+            tab.wait_for_selector("h2:has-text('Submit an article')", timeout=RENDER_TIMEOUT_MS)
         finally:
-            browser.close()
+            chromium.close()
     assert errors == []
     assert elsewhere == []
