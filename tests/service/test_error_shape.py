@@ -141,6 +141,7 @@ def test_each_refusal_is_documented_and_shaped(api: Stack, spec: dict[str, Any])
         ("POST", "/v1/feeds/shapes/episodes", {"json": {"job_id": "nope"}}, 404),
         ("DELETE", "/v1/feeds/shapes/episodes/nope", {}, 404),
         ("GET", "/listen/nope/status", {}, 404),
+        ("GET", "/v1/voices/xx_XX-nobody-low/preview", {}, 404),
     ]
     fields = [*ARTICLE_FIELDS, *FEED, "language", "owner_email", "image", "job_id", "feed"]
     for method, path, request, status in refusals:
