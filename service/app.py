@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -13,7 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api import health, jobs, metrics, voices
 from service.api.access import AccessLog
-from service.api.errors import install_error_handlers
+from service.api.docs import install_offline_docs
+from service.api.errors import error_body, install_error_handlers
 from service.job_events import JobEvents
 from service.quotas import SubmitQuotas
 from service.settings import Settings
@@ -83,11 +85,8 @@ class BodyLimit:
         await self.app(scope, receive, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = (
-            b'{"type":"request_too_large","message":"the request body is over '
-            + str(self.limit).encode()
-            + b' bytes","field":null}'
-        )
+        message = f"the request body is over {self.limit} bytes"
+        body = json.dumps(error_body("request_too_large", message, "body")).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -151,10 +150,15 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=[
             {"name": "jobs", "description": "Submit articles and fetch their audio."},
+            {"name": "feeds", "description": "Podcast feeds and their episodes."},
             {"name": "voices", "description": "The voices available."},
             {"name": "health", "description": "Liveness, readiness and metrics."},
+            {"name": "listening", "description": "Public and read-only: the player pages."},
         ],
+        docs_url=None,  # served by install_offline_docs, from files of our own
+        redoc_url=None,
     )
+    install_offline_docs(app)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app.state.settings = settings
     app.state.store = state.get("store") or JobStore.from_url(settings.resolved_database_url())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import signal
@@ -13,6 +14,7 @@ from typing import Final
 
 from service.logs import configure_logging, quiet_task_success, silence_root_warning
 from service.settings import Settings
+from workers.errors import InvalidSetting
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,30 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     app.worker_main(worker_argv(settings, concurrency))
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, in one line that says what to do, a port this process cannot listen on:
+    taken by another program, or privileged. Checked before anything is started."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise InvalidSetting(f"cannot listen on {host!r}: {exc.strerror}", field="host") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = f"port {port} is in use; try make run PORT={port + 1}"
+                message += f" (or --port {port + 1})"
+            elif exc.errno == errno.EACCES:
+                message = f"port {port} needs more privileges; try make run PORT=8000"
+            else:
+                message = f"cannot listen on {host}:{port}: {exc.strerror}"
+            raise InvalidSetting(message, field="port") from None
+
+
 def run_api(settings: Settings, host: str, port: int) -> None:
+    check_port_free(host, port)
     import uvicorn
 
     from service.app import create_app
@@ -85,6 +110,7 @@ def run_api(settings: Settings, host: str, port: int) -> None:
 def run_all(settings: Settings, host: str, port: int) -> None:
     """API in this process, a worker pool in a child process, and (without `REDIS_URL`)
     an embedded Redis; everything started here is stopped on exit."""
+    check_port_free(host, port)  # before Redis and the workers start, not after
     configure_logging(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler

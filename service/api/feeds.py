@@ -157,7 +157,23 @@ def _store_bytes(storage: Storage, key: str, data: bytes) -> None:
     storage.publish(key, Path(f.name))
 
 
-@router.put("/{slug}/image", response_model=FeedOut)
+@router.put(
+    "/{slug}/image",
+    response_model=FeedOut,
+    responses={
+        413: {"model": ErrorOut, "description": "Over the artwork's byte limit."},
+        422: {"model": ErrorOut, "description": "Not a usable JPEG or PNG."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                mime: {"schema": {"type": "string", "format": "binary"}}
+                for mime in ("image/jpeg", "image/png")
+            },
+        }
+    },
+)
 async def put_feed_image(
     slug: str,
     request: Request,
@@ -187,7 +203,12 @@ async def put_feed_image(
     return feed_out(base, feed, feeds.episodes(slug))
 
 
-@router.post("/{slug}/episodes", status_code=201, response_model=EpisodeOut)
+@router.post(
+    "/{slug}/episodes",
+    status_code=201,
+    response_model=EpisodeOut,
+    responses={409: {"model": ErrorOut, "description": "The job has no audio (not done)."}},
+)
 def add_episode(
     slug: str,
     body: EpisodeIn,

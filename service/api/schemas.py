@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
 
@@ -176,13 +176,23 @@ class VoiceOut(BaseModel):
     """`full` where the language has normalization rules, `basic` (whitespace only) else."""
 
 
-class ErrorOut(BaseModel):
-    """Every error answer: what went wrong, and which field when a field did."""
+class ErrorDetail(BaseModel):
+    """One thing wrong with a request."""
 
-    type: str
-    message: str
-    field: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    type: str = Field(description="What kind of error, in snake_case (`missing`, `not_found`).")
+    message: str = Field(description="What is wrong, in words for a person.")
+    field: str | None = Field(
+        description="Where: a dotted path into the JSON body (`speed`, `lexicon.0.word`), "
+        "a query parameter or header name; `body` for the body as a whole; null when no one "
+        "field is wrong."
+    )
+
+
+class ErrorOut(ErrorDetail):
+    """Every error answer (4xx and 5xx), from every route: what went wrong and where. The
+    top level is the first (or only) error; `errors` lists them all."""
+
+    errors: list[ErrorDetail] = Field(description="Every error found, the first one first.")
 
 
 def timestamp(epoch: float | None) -> datetime | None:
