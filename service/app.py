@@ -11,7 +11,7 @@ from typing import Any, Final
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api import health, jobs, metrics, voices
+from service.api import health, jobs, metrics, sources, voices
 from service.api.errors import install_error_handlers
 from service.quotas import SubmitQuotas
 from service.settings import Settings
@@ -149,6 +149,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
         openapi_tags=[
             {"name": "jobs", "description": "Submit articles and fetch their audio."},
             {"name": "voices", "description": "The voices available."},
+            {"name": "sources", "description": "RSS/Atom feeds and sitemaps polled for articles."},
             {"name": "health", "description": "Liveness, readiness and metrics."},
         ],
     )
@@ -168,5 +169,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     for module in (jobs, voices, health, metrics):
         app.include_router(module.router)
     install_feeds_and_pages(app)  # feeds API, RSS, listener pages (service.web.routes)
+    app.state.sources = sources.SourceStore(app.state.store.engine)
+    app.include_router(sources.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

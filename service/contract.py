@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from voices.catalog import DEFAULT_VOICE_ID
 from workers.master import AudioFormat
 from workers.synthesis import SynthesisSettings
-from workers.text.prepare import ArticleMeta, InputFormat
+from workers.text.prepare import ArticleMeta, InputFormat, Reading
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,30 @@ class JobRequest:
     owner: str | None = None
     """The id of the API key that submitted the job (never the key itself)."""
 
+    source_url: str | None = None
+    """The article's own address (a CMS push, or a source's item): the episode's link."""
+
+    episode_guid: str | None = None
+    """The feed episode this job makes or updates: a job with the guid of an existing
+    episode replaces its audio (same guid and URL), so an edited article stays one episode."""
+
+    read_title: bool = True
+    """Speak the headline first."""
+
+    read_byline: bool = False
+    """Speak "By <author>." after the headline."""
+
     FROM_ARTICLE: ClassVar[frozenset[str]] = frozenset(
         {"speed", "format", "language", "title", "author", "publication", "date", "feed"}
+        | {"read_title", "read_byline"}
     )
     """The fields taken from the submitted article as they are."""
 
     def meta(self) -> ArticleMeta:
         return ArticleMeta(self.title, self.author, self.publication, self.date, self.language)
+
+    def reading(self) -> Reading:
+        return Reading(read_title=self.read_title, read_byline=self.read_byline)
 
     def synthesis(self) -> SynthesisSettings:
         return SynthesisSettings(speed=self.speed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Annotated, Any, Final
 
@@ -70,6 +71,14 @@ class ArticleIn(BaseModel):
         default=None, description="Called with the job's status JSON when it ends (signed)."
     )
     lexicon: Annotated[list[LexiconEntryIn] | None, Field(max_length=1000)] = None
+    source_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="The article's own URL (a CMS push). With `feed`, sending the same "
+        "`source_url` again (an edited article) updates the same episode: same guid and URL, "
+        "new audio, and only the changed paragraphs are synthesized again.",
+    )
+    read_title: bool = Field(default=True, description="Speak the headline first.")
+    read_byline: bool = Field(default=False, description='Speak "By <author>." after it.')
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleIn:
@@ -86,7 +95,10 @@ class ArticleIn(BaseModel):
     def to_request(self, voice: str, owner: str | None) -> JobRequest:
         """The job's request, with the voice resolved (the default when none was asked)."""
         as_given = self.model_dump(include=JobRequest.FROM_ARTICLE)
+        source_url = str(self.source_url) if self.source_url else None
         return JobRequest(
+            source_url=source_url,
+            episode_guid=pushed_episode_guid(owner, self.feed, source_url),
             source=self.source,
             input_format=InputFormat.TEXT if self.text is not None else InputFormat.HTML,
             voice=voice,
@@ -95,6 +107,15 @@ class ArticleIn(BaseModel):
             owner=owner,
             **as_given,
         )
+
+
+def pushed_episode_guid(owner: str | None, feed: str | None, source_url: str | None) -> str | None:
+    """The guid of the episode a pushed article makes: one per (tenant, feed, article URL),
+    so a CMS that pushes an edited article updates its episode rather than adding one."""
+    if not (feed and source_url):
+        return None
+    digest = hashlib.sha256(f"{owner or ''}\n{feed}\n{source_url}".encode()).hexdigest()
+    return f"narrate-article-{digest[:32]}"
 
 
 class Links(BaseModel):

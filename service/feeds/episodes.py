@@ -85,6 +85,7 @@ def add_job_to_feed(
         audio_mime=result.mime,
         duration=audio_duration(storage.local_path(key)),
         published_at=job.finished_at,
+        guid=job.request.episode_guid,
     )
 
 

@@ -215,8 +215,12 @@ class FeedStore(SqlStore):
         audio_mime: str,
         duration: float,
         published_at: float | None = None,
+        guid: str | None = None,
     ) -> EpisodeRecord:
-        """Add the job to the feed; adding the same job again returns the episode it made."""
+        """Add the job to the feed; adding the same job again returns the episode it made.
+        With the `guid` of an episode of this feed, that episode is updated instead: its
+        audio becomes the job's, its guid, URL and publication date stay (an edited
+        article is the same episode to podcast apps)."""
         with self._session() as session:
             feed = self._row(session, slug)
             existing = session.scalar(
@@ -224,11 +228,21 @@ class FeedStore(SqlStore):
             )
             if existing is not None:
                 return EpisodeRecord.from_row(existing)
+            same = guid and session.scalar(
+                select(EpisodeRow).where(EpisodeRow.feed_id == feed.id, EpisodeRow.guid == guid)
+            )
+            if same:
+                same.job_id = job_id
+                same.title, same.description = title, description
+                same.audio_size, same.audio_mime, same.duration = audio_size, audio_mime, duration
+                feed.updated_at = time.time()
+                session.flush()
+                return EpisodeRecord.from_row(same)
             row = EpisodeRow(
                 id=uuid.uuid4().hex,
                 feed_id=feed.id,
                 job_id=job_id,
-                guid=f"narrate-{uuid.uuid4()}",
+                guid=guid or f"narrate-{uuid.uuid4()}",
                 title=title,
                 description=description,
                 published_at=published_at or time.time(),
@@ -257,6 +271,19 @@ class FeedStore(SqlStore):
             if row is None:
                 raise EpisodeNotFound(f"no episode {episode_id!r}")
             return EpisodeRecord.from_row(row)
+
+    def remove_episode_by_guid(self, slug: str, guid: str) -> bool:
+        """Unpublish the feed's episode with this guid; False when there is none."""
+        with self._session() as session:
+            feed = self._row(session, slug)
+            row = session.scalar(
+                select(EpisodeRow).where(EpisodeRow.feed_id == feed.id, EpisodeRow.guid == guid)
+            )
+            if row is None:
+                return False
+            session.delete(row)
+            feed.updated_at = time.time()
+            return True
 
     def remove_episode(self, slug: str, episode_id: str, owner: str | None = None) -> None:
         with self._session() as session:
