@@ -206,7 +206,10 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
     info = job.article or ArticleInfo(req.title or "")
     voice = ctx.catalog.get(req.voice)
     options = ConvertOptions(
-        format=req.format, synthesis=req.synthesis(), mp3_kbps=ctx.settings.mp3_kbps
+        format=req.format,
+        synthesis=req.synthesis(),
+        mp3_kbps=ctx.settings.mp3_kbps,
+        disclosure=req.reading().disclosure,
     )
     meta = info.meta(req.language)
     with tempfile.TemporaryDirectory(prefix="narrate-finish-") as scratch:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Text500 = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+DisclosureAt = Literal["start", "end", "none"]
+"""Where the spoken AI disclosure goes; `none`: not spoken."""
 
 
 class FeedIn(BaseModel):
@@ -50,6 +52,8 @@ class FeedIn(BaseModel):
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool = False
     """Private feeds are only served with their token in the URL."""
+    disclosure: DisclosureAt = "start"
+    """Where episodes speak "This audio was created with AI assistance." (default: first)."""
 
 
 class FeedPatch(BaseModel):
@@ -68,6 +72,7 @@ class FeedPatch(BaseModel):
     image_url: Annotated[str | None, Field(max_length=2000)] = None
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool | None = None
+    disclosure: DisclosureAt | None = None
 
 
 class EpisodeIn(BaseModel):
@@ -113,5 +118,6 @@ class FeedOut(BaseModel):
     private: bool
     token: str | None
     podcast_guid: str
+    disclosure: DisclosureAt
     links: FeedLinks
     episodes: list[EpisodeOut]

@@ -16,6 +16,8 @@ from service.db import Base, SqlStore
 from service.store import JobRow
 from workers.errors import EpisodeNotFound, FeedExists, FeedNotFound, UnknownFeed
 
+DEFAULT_DISCLOSURE: Final = "start"
+"""Podcast feeds speak the AI disclosure by default (Apple asks for it in the audio)."""
 TOKEN_BYTES: Final = 18
 """Private feed tokens: 144 random bits, URL-safe."""
 
@@ -46,6 +48,9 @@ class FeedRow(Base):
     owner: Mapped[str | None] = mapped_column(String(64), index=True)
     """The id of the API key that created the feed (the tenant; not the podcast's
     `owner_name`); None: made on an open API."""
+    disclosure: Mapped[str | None] = mapped_column(String(8), default=DEFAULT_DISCLOSURE)
+    """Where its episodes speak the AI disclosure: `start`, `end` or `none` (a job or
+    source may say otherwise)."""
 
 
 class EpisodeRow(Base):
@@ -88,6 +93,7 @@ class Feed:
     updated_at: float
     owner: str | None = None
     """The id of the API key that created it (see `FeedRow.owner`)."""
+    disclosure: str | None = DEFAULT_DISCLOSURE
 
     @property
     def private(self) -> bool:
@@ -120,7 +126,7 @@ class EpisodeRecord:
 
 EDITABLE: Final = frozenset(
     {"title", "description", "author", "owner_name", "owner_email", "language", "category",
-     "explicit", "link", "image_url", "image_key", "image_mime", "token"}
+     "explicit", "link", "image_url", "image_key", "image_mime", "token", "disclosure"}
 )  # fmt: skip
 
 

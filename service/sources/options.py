@@ -3,7 +3,7 @@ source and checked by the API."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -25,6 +25,9 @@ class SourceOptions(SourceRules):
     publication: Annotated[str | None, Field(max_length=500)] = None
     read_title: bool = True
     read_byline: bool = False
+    disclosure: Literal["start", "end", "none"] | None = Field(
+        default=None, description="Where the AI disclosure is spoken; default: as the feed says."
+    )
     unpublish_removed: bool = Field(
         default=False,
         description="Unpublish an article's episode when the source stops listing it. Only "

@@ -21,7 +21,7 @@ from urllib.robotparser import RobotFileParser
 
 import redis
 
-from service.contract import JobRequest
+from service.contract import JobRequest, resolve_disclosure
 from service.feeds.store import FeedStore
 from service.fetch import NOT_MODIFIED, FetchResponse, fetch
 from service.settings import Settings
@@ -133,14 +133,14 @@ def poll_source(poller: Poller, source_id: str) -> str:
         with poller.host_turn(source.url):
             answer = poller.get(source.url, headers)
         if answer.status == NOT_MODIFIED:
-            poller.sources.record_poll(source_id, "not modified", keep_validators=True)
+            poller.sources.record_poll(source, "not modified", keep_validators=True)
             return "not modified"
         if answer.status != 200:
             raise FetchError(f"the source answered {answer.status}")
         listed = parse_listing(answer.body)
     except (FetchError, InputError) as exc:
         status = _reason(f"failed: {exc}")
-        poller.sources.record_poll(source_id, status, keep_validators=True)
+        poller.sources.record_poll(source, status, keep_validators=True)
         return status
     options = SourceOptions.model_validate(source.settings)
     admitted = [i for i in listed if options.admits(i)][: poller.settings.source_max_items]
@@ -153,7 +153,7 @@ def poll_source(poller: Poller, source_id: str) -> str:
         counts["removed"] = _unpublish_removed(poller, source, {i.key for i in listed})
     status = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "nothing new"
     poller.sources.record_poll(
-        source_id, status, etag=answer.header("ETag"), last_modified=answer.header("Last-Modified")
+        source, status, etag=answer.header("ETag"), last_modified=answer.header("Last-Modified")
     )
     return status
 
@@ -215,6 +215,7 @@ def _take_item(
         episode_guid=record.episode_guid,
         read_title=options.read_title,
         read_byline=options.read_byline,
+        disclosure=resolve_disclosure(options.disclosure, _feed_disclosure(poller, source)),
     )
     digest = hashlib.sha256(json.dumps(request.to_json(), sort_keys=True).encode()).hexdigest()
     job, created = poller.jobs.create(request, digest, f"source:{source.id}:{item.key}:{text_hash}")
@@ -232,6 +233,13 @@ def _take_item(
         )
     )
     return "changed" if known and known.text_hash else "new"
+
+
+def _feed_disclosure(poller: Poller, source: Source) -> str | None:
+    try:
+        return poller.feeds.get(source.feed).disclosure
+    except FeedNotFound:
+        return None
 
 
 def _fetch_page(poller: Poller, url: str) -> str:

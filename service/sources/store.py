@@ -42,6 +42,8 @@ class SourceRow(Base):
     last_status: Mapped[str | None] = mapped_column(Text)
     """What the last poll did, in words (`304 not modified`, `3 new, 1 changed`, an error)."""
     created_at: Mapped[float] = mapped_column(Float)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    """Counts changes of the source: a poll that began before one keeps no validators."""
 
 
 class SourceItemRow(Base):
@@ -81,6 +83,7 @@ class Source:
     last_polled_at: float | None
     last_status: str | None
     created_at: float
+    revision: int = 0
 
     @classmethod
     def from_row(cls, row: SourceRow) -> Source:
@@ -139,6 +142,7 @@ class SourceStore(SqlStore):
             interval_s=interval_s,
             next_poll_at=now,  # polled at the next tick
             created_at=now,
+            revision=0,
         )
         with self._session() as session:
             session.add(row)
@@ -162,6 +166,7 @@ class SourceStore(SqlStore):
                 if key not in EDITABLE:
                     raise TypeError(f"not a source field: {key}")
                 setattr(row, key, value)
+            row.revision = (row.revision or 0) + 1
             if {"url", "interval_s", "settings"} & values.keys():
                 row.next_poll_at = time.time()
             if {"url", "settings"} & values.keys():
@@ -203,17 +208,24 @@ class SourceStore(SqlStore):
 
     def record_poll(
         self,
-        source_id: str,
+        source: Source,
         status: str,
         etag: str | None = None,
         last_modified: str | None = None,
         keep_validators: bool = False,
     ) -> None:
+        """What the poll of `source` (as it was read when the poll began) did; the listing's
+        validators are kept only when the source did not change meanwhile (else the next
+        poll reads the listing whole, with the new rules)."""
         values: dict[str, Any] = {"last_polled_at": time.time(), "last_status": status}
-        if not keep_validators:
-            values |= {"etag": etag, "last_modified": last_modified}
         with self._session() as session:
-            session.execute(update(SourceRow).where(SourceRow.id == source_id).values(**values))
+            session.execute(update(SourceRow).where(SourceRow.id == source.id).values(**values))
+            if not keep_validators:
+                session.execute(
+                    update(SourceRow)
+                    .where(SourceRow.id == source.id, SourceRow.revision == source.revision)
+                    .values(etag=etag, last_modified=last_modified)
+                )
 
     # --- items ----------------------------------------------------------------------------
 

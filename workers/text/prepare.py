@@ -51,6 +51,19 @@ class ArticleMeta:
     language: str = DEFAULT_LANGUAGE
 
 
+DISCLOSURE_TEXT: Final = "This audio was created with AI assistance."
+"""Spoken at the start or the end when asked (Apple asks for AI use to be disclosed in the
+audio too): one sentence, one paragraph, so it is one chunk that the chunk cache keeps per
+voice and speed."""
+
+
+class Disclosure(StrEnum):
+    """Where the spoken disclosure goes."""
+
+    START = "start"
+    END = "end"
+
+
 @dataclass(frozen=True)
 class Reading:
     """What is read besides the article's body."""
@@ -61,13 +74,20 @@ class Reading:
     read_byline: bool = False
     """Speak "By <author>." after the headline (when the author is known)."""
 
+    disclosure: Disclosure | None = None
+    """Speak `DISCLOSURE_TEXT` first or last."""
+
     def apply(self, blocks: list[Block], meta: ArticleMeta) -> list[Block]:
-        """The blocks as they are read: the headline dropped or the byline added."""
+        """The blocks as they are read: the headline dropped, the byline and the
+        disclosure added."""
         if not self.read_title:
             blocks = [b for i, b in enumerate(blocks) if i or b.kind is not BlockKind.HEADING]
         if self.read_byline and meta.author:
             at = 1 if blocks and blocks[0].kind is BlockKind.HEADING and self.read_title else 0
             blocks = [*blocks[:at], Block(BlockKind.PARAGRAPH, f"By {meta.author}."), *blocks[at:]]
+        if blocks and self.disclosure is not None:
+            spoken = Block(BlockKind.PARAGRAPH, DISCLOSURE_TEXT)
+            blocks = [spoken, *blocks] if self.disclosure is Disclosure.START else [*blocks, spoken]
         return blocks
 
 

@@ -28,6 +28,7 @@ function renderTranscript(container, sentences, audio) {
   let holder = null;
   const spans = [];
   for (const s of sentences) {
+    if (s.disclosure) continue; // the spoken AI disclosure: the label says it already
     if (s.block !== block || holder === null) {
       holder = document.createElement(s.heading ? "h2" : "p");
       container.appendChild(holder);
