@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workers.errors import NarrateError, QuotaExceeded, RangeNotSatisfiable, Unauthorized
@@ -25,9 +25,26 @@ def _error_type(exc: Exception) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
-async def narrate_error(request: Request, exc: Exception) -> JSONResponse:
+API_PREFIXES = ("/v1/", "/listen/", "/healthz", "/readyz", "/metrics", "/oembed")
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not an API client, not the player's own fetches)."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith(API_PREFIXES)
+
+
+def error_page(status: int, message: str) -> HTMLResponse:
+    from service.web.pages import error_page_html
+
+    return HTMLResponse(error_page_html(status, message), status_code=status)
+
+
+async def narrate_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NarrateError)
     status, field = status_for(exc)
+    if wants_html(request) and status < 500:
+        return error_page(status, str(exc))
     headers: dict[str, str] = {}
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
@@ -67,13 +84,15 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=422)
 
 
-async def http_error(request: Request, exc: Exception) -> JSONResponse:
+async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and request.method in ("POST", "PUT", "PATCH"):
         # FastAPI answers 400 for a body it cannot decode (binary garbage): invalid JSON is
         # a validation error of the body like any other.
         body = {"type": "validation_error", "message": "body: not valid JSON", "field": "body"}
         return JSONResponse(body, status_code=422)
+    if wants_html(request):
+        return error_page(exc.status_code, str(exc.detail))
     body = {"type": "http_error", "message": str(exc.detail), "field": None}
     return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
