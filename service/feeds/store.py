@@ -8,7 +8,17 @@ import uuid
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -48,6 +58,13 @@ class FeedRow(Base):
     owner: Mapped[str | None] = mapped_column(String(64), index=True)
     """The id of the API key that created the feed (the tenant; not the podcast's
     `owner_name`); None: made on an open API."""
+    podcast_txt: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """`podcast:txt` entries: `{"value", "purpose"}`."""
+    funding: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """`podcast:funding` entries: `{"url", "text"}`."""
+    persons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """`podcast:person` entries: `{"name", "role", "group", "href", "img"}`."""
+    medium: Mapped[str | None] = mapped_column(String(16))
     disclosure: Mapped[str | None] = mapped_column(String(8), default=DEFAULT_DISCLOSURE)
     """Where its episodes speak the AI disclosure: `start`, `end` or `none` (a job or
     source may say otherwise)."""
@@ -93,6 +110,10 @@ class Feed:
     updated_at: float
     owner: str | None = None
     """The id of the API key that created it (see `FeedRow.owner`)."""
+    podcast_txt: list[dict[str, Any]] | None = None
+    funding: list[dict[str, Any]] | None = None
+    persons: list[dict[str, Any]] | None = None
+    medium: str | None = None
     disclosure: str | None = DEFAULT_DISCLOSURE
 
     @property
@@ -126,7 +147,8 @@ class EpisodeRecord:
 
 EDITABLE: Final = frozenset(
     {"title", "description", "author", "owner_name", "owner_email", "language", "category",
-     "explicit", "link", "image_url", "image_key", "image_mime", "token", "disclosure"}
+     "explicit", "link", "image_url", "image_key", "image_mime", "token", "disclosure",
+     "podcast_txt", "funding", "persons", "medium"}
 )  # fmt: skip
 
 
