@@ -72,10 +72,10 @@ def test_submit_listen_follow_and_seek(live_service: LiveService) -> None:
 
             # The audio loads: its duration is known.
             page.wait_for_function(
-                "() => { const a = document.querySelector('audio');"
+                "() => { const a = document.querySelector('[data-role=audio]');"
                 " return a.readyState >= 1 && isFinite(a.duration) && a.duration > 0; }"
             )
-            duration = page.eval_on_selector("audio", "a => a.duration")
+            duration = page.eval_on_selector("[data-role=audio]", "a => a.duration")
             sentences = page.query_selector_all(".transcript .s")
             assert len(sentences) >= 5
             assert page.text_content(".transcript h2") == "Harbor Bridge Reopens"
@@ -86,8 +86,8 @@ def test_submit_listen_follow_and_seek(live_service: LiveService) -> None:
             start = float(target.get_attribute("data-start"))
             target.click()
             page.wait_for_function(
-                "s => Math.abs(document.querySelector('audio').currentTime - s) < 0.5"
-                " || document.querySelector('audio').currentTime > s",
+                "s => Math.abs(document.querySelector('[data-role=audio]').currentTime - s) < 0.5"
+                " || document.querySelector('[data-role=audio]').currentTime > s",
                 arg=start,
             )
             assert "current" in (target.get_attribute("class") or "")
@@ -97,7 +97,7 @@ def test_submit_listen_follow_and_seek(live_service: LiveService) -> None:
             later.focus()
             page.keyboard.press("Enter")
             page.wait_for_function(
-                "s => document.querySelector('audio').currentTime >= s - 0.3",
+                "s => document.querySelector('[data-role=audio]').currentTime >= s - 0.3",
                 arg=float(later.get_attribute("data-start")),
             )
             target.click()
@@ -108,7 +108,7 @@ def test_submit_listen_follow_and_seek(live_service: LiveService) -> None:
                 " return c && Number(c.dataset.index) > 2; }",
                 timeout=30_000,
             )
-            assert page.eval_on_selector("audio", "a => a.currentTime") > start
+            assert page.eval_on_selector("[data-role=audio]", "a => a.currentTime") > start
             page.screenshot(path=str(ARTIFACTS / "listening-page.png"), full_page=True)
 
             # A reload of the finished job's page: no progress bar at any moment, the
