@@ -12,7 +12,7 @@ from typing import Any, Final
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api import health, jobs, metrics, voices
+from service.api import health, jobs, metrics, sources, voices
 from service.api.access import AccessLog
 from service.api.docs import install_offline_docs
 from service.api.errors import error_body, install_error_handlers
@@ -152,6 +152,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
             {"name": "jobs", "description": "Submit articles and fetch their audio."},
             {"name": "feeds", "description": "Podcast feeds and their episodes."},
             {"name": "voices", "description": "The voices available."},
+            {"name": "sources", "description": "RSS/Atom feeds and sitemaps polled for articles."},
             {"name": "health", "description": "Liveness, readiness and metrics."},
             {"name": "listening", "description": "Public and read-only: the player pages."},
         ],
@@ -178,6 +179,8 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     for module in (jobs, voices, health, metrics):
         app.include_router(module.router)
     install_feeds_and_pages(app)  # feeds API, RSS, listener pages (service.web.routes)
+    app.state.sources = sources.SourceStore(app.state.store.engine)
+    app.include_router(sources.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(AccessLog, metrics=http_metrics)
     return app

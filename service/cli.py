@@ -341,6 +341,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_beat(args: argparse.Namespace) -> int:
+    from service.serve import run_beat
+
+    run_beat(_service_settings(args))
+    return 0
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     from service.client import submit_article
 
@@ -518,6 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument("--data-dir", help="where the SQLite file and audio live (default: data)")
     worker.set_defaults(func=cmd_worker)
+
+    beat = commands.add_parser(
+        "beat", help="the scheduler that polls article sources (run exactly one per deployment)"
+    )
+    beat.add_argument("--data-dir", help="where the SQLite file and audio live (default: data)")
+    beat.set_defaults(func=cmd_beat)
 
     submit = commands.add_parser("submit", help="send an article to a running service")
     submit.add_argument("input", help="article file (.html is sent as HTML), or - for stdin")

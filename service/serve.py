@@ -85,6 +85,15 @@ def check_port_free(host: str, port: int) -> None:
             raise InvalidSetting(message, field="port") from None
 
 
+def run_beat(settings: Settings) -> None:
+    """Celery beat: queues the source-polling tick every `source_tick_s`. Run one per
+    deployment (two would only tick twice as often: each source is claimed once per poll)."""
+    from service.tasks import create_celery
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    create_celery(settings).Beat(loglevel="INFO").run()
+
+
 def run_api(settings: Settings, host: str, port: int) -> None:
     check_port_free(host, port)
     import uvicorn
@@ -108,8 +117,8 @@ def run_api(settings: Settings, host: str, port: int) -> None:
 
 
 def run_all(settings: Settings, host: str, port: int) -> None:
-    """API in this process, a worker pool in a child process, and (without `REDIS_URL`)
-    an embedded Redis; everything started here is stopped on exit."""
+    """API in this process, a worker pool and beat (source polling) in child processes, and
+    (without `REDIS_URL`) an embedded Redis; everything started here is stopped on exit."""
     check_port_free(host, port)  # before Redis and the workers start, not after
     configure_logging(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +137,10 @@ def run_all(settings: Settings, host: str, port: int) -> None:
             env={**os.environ, **settings.to_env()},
         )
         stack.callback(_stop, worker)
+        beat = subprocess.Popen(
+            [sys.executable, "-c", WORKER_MAIN, "beat"], env={**os.environ, **settings.to_env()}
+        )
+        stack.callback(_stop, beat)
         run_api(settings, host, port)
 
 

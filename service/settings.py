@@ -171,6 +171,22 @@ class Settings(BaseSettings):
             return value.strip().lower() or cls.model_fields[info.field_name or ""].default
         return value
 
+    source_tick_s: float = Field(default=30.0, gt=0)
+    """How often Celery beat looks for article sources due a poll (each source has its own
+    interval; this is the finest it can be)."""
+    source_min_interval_s: float = Field(default=300.0, gt=0)
+    """The shortest polling interval a source may ask for."""
+    source_fetch_timeout_s: float = Field(default=15.0, gt=0)
+    """Total time for fetching one source listing, robots.txt or article page."""
+    source_max_page_bytes: int = Field(default=3_000_000, gt=0)
+    """Article pages (and source listings) larger than this are not read: the item fails."""
+    source_max_items: int = Field(default=50, gt=0)
+    """At most this many items of a listing are looked at per poll (the first listed)."""
+    source_retry_after_s: float = Field(default=3600.0, ge=0)
+    """A failed item is tried again after this long (at once when its listing changes)."""
+    beat_schedule_file: Path | None = None
+    """Where `narrate beat` keeps its schedule; None: `data_dir/celerybeat-schedule`."""
+
     def voice_dirs(self) -> list[Path]:
         return [Path(d) for d in self.voices_dir.split(os.pathsep) if d]
 

@@ -26,29 +26,35 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import redis
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import LockError
 from sqlalchemy.exc import OperationalError
 
 from service.api.schemas import job_out
 from service.cache import ChunkCachePruner
 from service.contract import ArticleInfo, JobResult
 from service.feeds.episodes import publish_finished_job
+from service.feeds.store import FeedStore
 from service.job_events import JobEvents
 from service.keys import chunk_audio_key, job_audio_key, job_prefix, job_timings_key, job_vtt_key
 from service.settings import Settings
+from service.sources.poll import Poller, poll_source
+from service.sources.store import SourceStore
 from service.storage import DirectoryStorage, Storage
 from service.store import Job, JobStatus, JobStore, StoredChunk
 from service.webhooks import WebhookError, deliver
 from voices.catalog import VoiceCatalog, load_piper_voice
 from workers.cache import NO_LEXICON, chunk_cache_key
-from workers.errors import JobNotFound, NarrateError
+from workers.errors import JobNotFound, NarrateError, SourceNotFound
 from workers.pipeline import ConvertOptions, deliver_program, resolved_meta, stitch_program
 from workers.synthesis import ChunkAudio, synthesize_chunk
 from workers.text.lexicon import request_lexicon
@@ -60,6 +66,9 @@ PREPARE: Final = "narrate.prepare"
 SYNTHESIZE: Final = "narrate.synthesize"
 FINISH: Final = "narrate.finish"
 WEBHOOK: Final = "narrate.deliver_webhook"
+POLL_DUE_SOURCES: Final = "narrate.poll_due_sources"
+POLL_SOURCE: Final = "narrate.poll_source"
+SOURCE_LOCK_PREFIX: Final = "narrate:source-poll:"
 
 TRANSIENT: Final = (OperationalError, RedisConnectionError, ConnectionError, TimeoutError)
 """Errors worth a retry: the database, Redis or the network hiccuped. Input and synthesis
@@ -152,6 +161,7 @@ def prepare_job(ctx: WorkerContext, job_id: str) -> None:
         req.input_format,
         lexicon=lexicon,
         date_order=ctx.settings.date_order,
+        reading=req.reading(),
     )
     info = ArticleInfo.of(resolved_meta(article))
     version = lexicon.version if lexicon else NO_LEXICON
@@ -230,7 +240,10 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
     info = job.article or ArticleInfo(req.title or "")
     voice = ctx.catalog.get(req.voice)
     options = ConvertOptions(
-        format=req.format, synthesis=req.synthesis(), mp3_kbps=ctx.settings.mp3_kbps
+        format=req.format,
+        synthesis=req.synthesis(),
+        mp3_kbps=ctx.settings.mp3_kbps,
+        disclosure=req.reading().disclosure,
     )
     meta = info.meta(req.language)
     with tempfile.TemporaryDirectory(prefix="narrate-finish-") as scratch:
@@ -262,6 +275,41 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
         sentences=len(delivery.timings),
         chapters=len(delivery.chapters),
     )
+
+
+# --- article sources -------------------------------------------------------------------------
+
+
+def poll_due_sources(ctx: WorkerContext) -> None:
+    """Beat's tick: a `poll_source` for every source due (each claimed once)."""
+    for source_id in SourceStore(ctx.store.engine).claim_due(time.time()):
+        ctx.send(POLL_SOURCE, source_id)
+
+
+def poll_one_source(ctx: WorkerContext, source_id: str) -> None:
+    """One poll of the source, unless another is still at it (a slow poll outlasting the
+    interval is not run twice at once)."""
+    client = redis.Redis.from_url(ctx.settings.required_redis_url())
+    busy = client.lock(f"{SOURCE_LOCK_PREFIX}{source_id}", timeout=ctx.settings.task_time_limit_s)
+    if not busy.acquire(blocking=False):
+        client.close()
+        return
+    try:
+        poller = Poller(
+            settings=ctx.settings,
+            jobs=ctx.store,
+            sources=SourceStore(ctx.store.engine),
+            feeds=FeedStore(ctx.store.engine),
+            queue_job=lambda job_id: ctx.send(PREPARE, job_id),
+            redis=client,
+        )
+        log.info("source %s: %s", source_id, poll_source(poller, source_id))
+    except SourceNotFound:
+        return  # deleted since it was claimed
+    finally:
+        with suppress(LockError):
+            busy.release()
+        client.close()
 
 
 def notify(ctx: WorkerContext, job_id: str) -> None:
@@ -423,6 +471,17 @@ def create_celery(settings: Settings) -> Celery:
         # requeue work that is about to succeed.
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_send_task_events=False,
+        # `narrate beat`: one per deployment (see README), it only queues the tick.
+        beat_schedule={
+            "poll-sources": {
+                "task": POLL_DUE_SOURCES,
+                "schedule": settings.source_tick_s,
+                "options": {"queue": settings.queue_name, "expires": settings.source_tick_s},
+            }
+        },
+        beat_schedule_filename=str(
+            settings.beat_schedule_file or settings.data_dir / "celerybeat-schedule"
+        ),
     )
     _register_tasks(app)
 
@@ -452,6 +511,14 @@ def _register_tasks(app: Celery) -> None:
     def finish(self: Task, job_id: str) -> None:
         claim = self.request.id or ""
         run_step(context_for(app), self, "finishing the audio", finish_job, job_id, claim)
+
+    @app.task(name=POLL_DUE_SOURCES, shared=False)
+    def poll_due() -> None:
+        poll_due_sources(context_for(app))
+
+    @app.task(name=POLL_SOURCE, shared=False)
+    def poll_source_task(source_id: str) -> None:
+        poll_one_source(context_for(app), source_id)
 
     @app.task(name=WEBHOOK, bind=True, shared=False, max_retries=settings.webhook_attempts - 1)
     def deliver_webhook(self: Task, job_id: str) -> None:

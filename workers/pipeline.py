@@ -20,7 +20,7 @@ from workers.master import AudioFormat, MasterReport, Tags, dry_run_filters, mas
 from workers.pool import InlineSynthesis, SynthesisPool
 from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming
 from workers.synthesis import ChunkAudio, SynthesisSettings
-from workers.text.prepare import ArticleMeta, PreparedArticle
+from workers.text.prepare import DISCLOSURE_TEXT, ArticleMeta, Disclosure, PreparedArticle
 from workers.text.segment import Chunk
 from workers.timings import render_timings_json, render_vtt
 
@@ -43,6 +43,8 @@ class ConvertOptions:
     synthesis: SynthesisSettings = field(default_factory=SynthesisSettings)
     pauses: PausePolicy = field(default_factory=PausePolicy)
     mp3_kbps: int = 64
+    disclosure: Disclosure | None = None
+    """Where the article was given the spoken disclosure (`Reading.disclosure`)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def article_title(given: str | None, chunks: list[Chunk]) -> str:
     cut at a word near `TITLE_CHARS`."""
     if given and given.strip():
         return " ".join(given.split())
-    sentences = [s for c in chunks for s in c.sentences]
+    sentences = [s for c in chunks for s in c.sentences if s.text != DISCLOSURE_TEXT]
     first = next((s for s in sentences if s.heading), None) or next(iter(sentences), None)
     if first is None:
         return UNTITLED
@@ -118,6 +120,7 @@ def deliver_program(
     and chapters from the headings for MP3, the AI-assistance notice in every format's
     comment, timings and WebVTT ready to write. Both doors (CLI and service) end here."""
     tags = Tags(meta.title, meta.author, meta.publication, meta.date, voice_id)
+    program = replace(program, timings=mark_disclosure(program.timings, options.disclosure))
     chapters = chapters_from_timings(program.timings, program.duration, meta.title)
     partial = out.with_name(f".{out.name}.part")
     try:
@@ -134,6 +137,22 @@ def deliver_program(
         duration=program.duration,
         chapters=chapters,
     )
+
+
+def mark_disclosure(
+    timings: list[SentenceTiming], where: Disclosure | None
+) -> list[SentenceTiming]:
+    """The spoken disclosure (the first or the last sentence) flagged as such, with index
+    -1, and the article's sentences numbered as if it were not there: highlighting and
+    word offsets stay the article's."""
+    if where is None or not timings:
+        return timings
+    at = 0 if where is Disclosure.START else len(timings) - 1
+    shift = 1 if where is Disclosure.START else 0
+    return [
+        replace(t, index=-1, disclosure=True) if i == at else replace(t, index=t.index - shift)
+        for i, t in enumerate(timings)
+    ]
 
 
 def stitch_program(

@@ -57,9 +57,11 @@ class SentenceTiming:
     text: str
     heading: bool
     block: int
+    disclosure: bool = False
+    """The spoken AI disclosure, not the article's (index -1: not highlighted)."""
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        entry: dict[str, object] = {
             "index": self.index,
             "start": round(self.start, 3),
             "end": round(self.end, 3),
@@ -67,6 +69,9 @@ class SentenceTiming:
             "heading": self.heading,
             "block": self.block,
         }
+        if self.disclosure:
+            entry["disclosure"] = True
+        return entry
 
 
 @dataclass

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.schemas import LANGUAGE_PATTERN, SLUG_PATTERN, ErrorOut
@@ -60,9 +60,26 @@ def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
-async def narrate_error(request: Request, exc: Exception) -> JSONResponse:
+API_PREFIXES = ("/v1/", "/listen/", "/healthz", "/readyz", "/metrics", "/oembed")
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not an API client, not the player's own fetches)."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith(API_PREFIXES)
+
+
+def error_page(status: int, message: str) -> HTMLResponse:
+    from service.web.pages import error_page_html
+
+    return HTMLResponse(error_page_html(status, message), status_code=status)
+
+
+async def narrate_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NarrateError)
     status, field = status_for(exc)
+    if wants_html(request) and status < 500:
+        return error_page(status, str(exc))
     headers: dict[str, str] = {}
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
@@ -135,12 +152,14 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({**body, "errors": errors}, status_code=422)
 
 
-async def http_error(request: Request, exc: Exception) -> JSONResponse:
+async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and request.method in ("POST", "PUT", "PATCH"):
         # A body FastAPI cannot decode at all: invalid JSON, like any other.
         body = error_body("json_invalid", "the request body is not valid JSON", BODY)
         return JSONResponse(body, status_code=422)
+    if wants_html(request):
+        return error_page(exc.status_code, str(exc.detail))
     try:
         kind = _snake(HTTPStatus(exc.status_code).phrase.replace(" ", "").replace("-", ""))
     except ValueError:

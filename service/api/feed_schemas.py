@@ -2,15 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Text500 = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+DisclosureAt = Literal["start", "end", "none"]
+"""Where the spoken AI disclosure goes; `none`: not spoken."""
 
 
-class FeedIn(BaseModel):
+Medium = Literal["podcast", "music", "video", "film", "audiobook", "newsletter", "blog"]
+Url = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^https?://")]
+
+
+class TxtIn(BaseModel):
+    """`podcast:txt`, e.g. `{"purpose": "applepodcastsverify", "value": "<Apple's code>"}`."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Annotated[str, Field(min_length=1, max_length=4000)]
+    purpose: Annotated[str | None, Field(max_length=128)] = None
+
+
+class FundingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: Url
+    text: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class PersonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=128)]
+    role: Annotated[str | None, Field(max_length=64)] = None
+    group: Annotated[str | None, Field(max_length=64)] = None
+    href: Url | None = None
+    img: Url | None = None
+
+
+class PodcastTags(BaseModel):
+    """The optional Podcasting 2.0 tags of a feed (lists of at most 20)."""
+
+    podcast_txt: Annotated[list[TxtIn] | None, Field(max_length=20)] = None
+    funding: Annotated[list[FundingIn] | None, Field(max_length=20)] = None
+    persons: Annotated[list[PersonIn] | None, Field(max_length=20)] = None
+    medium: Medium | None = None
+
+
+class FeedIn(PodcastTags):
     """A new podcast feed. `language` is an ISO 639-1 code (`en`, `en-us`); `category` one of
     Apple's (`News`, or `News > Daily News`). Artwork: `image_url`, or upload it with
     `PUT /v1/feeds/{slug}/image`."""
@@ -50,9 +88,11 @@ class FeedIn(BaseModel):
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool = False
     """Private feeds are only served with their token in the URL."""
+    disclosure: DisclosureAt = "start"
+    """Where episodes speak "This audio was created with AI assistance." (default: first)."""
 
 
-class FeedPatch(BaseModel):
+class FeedPatch(PodcastTags):
     """Change some fields of a feed; `private: true` makes a new token, `false` drops it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -68,6 +108,7 @@ class FeedPatch(BaseModel):
     image_url: Annotated[str | None, Field(max_length=2000)] = None
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool | None = None
+    disclosure: DisclosureAt | None = None
 
 
 class EpisodeIn(BaseModel):
@@ -113,5 +154,10 @@ class FeedOut(BaseModel):
     private: bool
     token: str | None
     podcast_guid: str
+    disclosure: DisclosureAt
+    podcast_txt: list[TxtIn] | None = None
+    funding: list[FundingIn] | None = None
+    persons: list[PersonIn] | None = None
+    medium: Medium | None = None
     links: FeedLinks
     episodes: list[EpisodeOut]

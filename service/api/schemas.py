@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
-from typing import Annotated, Final
+from typing import Annotated, Final, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
 
-from service.contract import JobRequest
+from service.contract import JobRequest, resolve_disclosure
 from service.store import Job, JobStatus
 from workers.master import AudioFormat
 from workers.pipeline import ISO_DATE_PATTERN
@@ -71,6 +72,19 @@ class ArticleIn(BaseModel):
         default=None, description="Called with the job's status JSON when it ends (signed)."
     )
     lexicon: Annotated[list[LexiconEntryIn] | None, Field(max_length=1000)] = None
+    source_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="The article's own URL (a CMS push). With `feed`, sending the same "
+        "`source_url` again (an edited article) updates the same episode: same guid and URL, "
+        "new audio, and only the changed paragraphs are synthesized again.",
+    )
+    read_title: bool = Field(default=True, description="Speak the headline first.")
+    read_byline: bool = Field(default=False, description='Speak "By <author>." after it.')
+    disclosure: Literal["start", "end", "none"] | None = Field(
+        default=None,
+        description='Speak "This audio was created with AI assistance." at the start or the '
+        "end; default: as the `feed` says (`start` unless changed), else not spoken.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleIn:
@@ -84,10 +98,17 @@ class ArticleIn(BaseModel):
     def source(self) -> str:
         return self.text if self.text is not None else self.html or ""
 
-    def to_request(self, voice: str, owner: str | None) -> JobRequest:
-        """The job's request, with the voice resolved (the default when none was asked)."""
+    def to_request(
+        self, voice: str, owner: str | None, feed_disclosure: str | None = None
+    ) -> JobRequest:
+        """The job's request, with the voice resolved (the default when none was asked) and
+        the disclosure (the request's, else `feed_disclosure`, the feed's)."""
         as_given = self.model_dump(include=JobRequest.FROM_ARTICLE)
+        source_url = str(self.source_url) if self.source_url else None
         return JobRequest(
+            source_url=source_url,
+            episode_guid=pushed_episode_guid(owner, self.feed, source_url),
+            disclosure=resolve_disclosure(self.disclosure, feed_disclosure),
             source=self.source,
             input_format=InputFormat.TEXT if self.text is not None else InputFormat.HTML,
             voice=voice,
@@ -96,6 +117,15 @@ class ArticleIn(BaseModel):
             owner=owner,
             **as_given,
         )
+
+
+def pushed_episode_guid(owner: str | None, feed: str | None, source_url: str | None) -> str | None:
+    """The guid of the episode a pushed article makes: one per (tenant, feed, article URL),
+    so a CMS that pushes an edited article updates its episode rather than adding one."""
+    if not (feed and source_url):
+        return None
+    digest = hashlib.sha256(f"{owner or ''}\n{feed}\n{source_url}".encode()).hexdigest()
+    return f"narrate-article-{digest[:32]}"
 
 
 class Links(BaseModel):

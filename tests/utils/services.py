@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import httpx
 import redis
@@ -97,24 +97,36 @@ class WorkerProcess:
     settings: Settings
     log_path: Path
     concurrency: int = 2
+    wait: bool = True
+    """Return once it is ready (else call `wait_ready`)."""
+
+    READY: ClassVar[bytes] = b" ready."
+    """What the process logs once it takes work."""
+
+    def command(self) -> list[str]:
+        return ["worker", "--concurrency", str(self.concurrency)]
 
     def __post_init__(self) -> None:
         env = {**os.environ, **self.settings.to_env(), "PYTHONUNBUFFERED": "1"}
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER_MAIN, "worker", "--concurrency", str(self.concurrency)],
+            [sys.executable, "-c", WORKER_MAIN, *self.command()],
             cwd=ROOT,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(self._ready, 60, f"the worker to start (log: {self.log_path})", every=0.2)
+        if self.wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        wait_for(self._ready, 60, f"{self.command()[0]} to start (log: {self.log_path})", every=0.2)
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
             raise AssertionError(f"worker exited: {self.log_path.read_text()[-3000:]}")
-        return b" ready." in self.log_path.read_bytes()
+        return self.READY in self.log_path.read_bytes()
 
     def kill(self) -> None:
         """SIGKILL the whole worker: main process and every pool process."""
@@ -133,6 +145,16 @@ class WorkerProcess:
 
 
 @dataclass
+class BeatProcess(WorkerProcess):
+    """`narrate beat`: the scheduler that queues source polls."""
+
+    READY: ClassVar[bytes] = b"beat: Starting"
+
+    def command(self) -> list[str]:
+        return ["beat"]
+
+
+@dataclass
 class Stack:
     """One test's service: settings, API, workers, and an HTTP client."""
 
@@ -145,6 +167,11 @@ class Stack:
     def start_api(self) -> ApiServer:
         self.api = ApiServer(self.settings)
         return self.api
+
+    def start_beat(self, wait: bool = True) -> BeatProcess:
+        beat = BeatProcess(self.settings, self.tmp / "beat.log", wait=wait)
+        self.workers.append(beat)
+        return beat
 
     def start_worker(self, concurrency: int = 2) -> WorkerProcess:
         log = self.tmp / f"worker-{len(self.workers)}.log"

@@ -22,6 +22,7 @@ from workers.text.normalize import normalize_text
 from workers.text.segment import (
     DEFAULT_MAX_CHUNK_CHARS,
     Block,
+    BlockKind,
     Chunk,
     Normalizer,
     plain_text_blocks,
@@ -48,6 +49,46 @@ class ArticleMeta:
     publication: str | None = None
     date: str | None = None
     language: str = DEFAULT_LANGUAGE
+
+
+DISCLOSURE_TEXT: Final = "This audio was created with AI assistance."
+"""Spoken at the start or the end when asked (Apple asks for AI use to be disclosed in the
+audio too): one sentence, one paragraph, so it is one chunk that the chunk cache keeps per
+voice and speed."""
+
+
+class Disclosure(StrEnum):
+    """Where the spoken disclosure goes."""
+
+    START = "start"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What is read besides the article's body."""
+
+    read_title: bool = True
+    """Speak the headline first."""
+
+    read_byline: bool = False
+    """Speak "By <author>." after the headline (when the author is known)."""
+
+    disclosure: Disclosure | None = None
+    """Speak `DISCLOSURE_TEXT` first or last."""
+
+    def apply(self, blocks: list[Block], meta: ArticleMeta) -> list[Block]:
+        """The blocks as they are read: the headline dropped, the byline and the
+        disclosure added."""
+        if not self.read_title:
+            blocks = [b for i, b in enumerate(blocks) if i or b.kind is not BlockKind.HEADING]
+        if self.read_byline and meta.author:
+            at = 1 if blocks and blocks[0].kind is BlockKind.HEADING and self.read_title else 0
+            blocks = [*blocks[:at], Block(BlockKind.PARAGRAPH, f"By {meta.author}."), *blocks[at:]]
+        if blocks and self.disclosure is not None:
+            spoken = Block(BlockKind.PARAGRAPH, DISCLOSURE_TEXT)
+            blocks = [spoken, *blocks] if self.disclosure is Disclosure.START else [*blocks, spoken]
+        return blocks
 
 
 @dataclass(frozen=True)
@@ -91,13 +132,14 @@ def prepare_article(
     *,
     lexicon: Lexicon | None = None,
     date_order: DateOrder = DEFAULT_DATE_ORDER,
+    reading: Reading = Reading(),
 ) -> PreparedArticle:
     """Blocks and chunks of `text`; raises `EmptyInput` when nothing would be spoken.
 
     `input_format` picks the extractor (scraped text, Markdown, HTML or SSML); what the
     extractor learns (title, author, date) fills the gaps in `meta`. `lexicon` entries
     are applied to every sentence before normalization; `date_order` reads ambiguous
-    numeric dates.
+    numeric dates; `reading` drops the headline or adds the byline.
 
     The work is linear in the length of `text` whatever it holds: characters no stage
     can take are removed first, long lines are broken, and every later stage works on
@@ -124,6 +166,9 @@ def prepare_article(
         author=meta.author or extracted.author,
         date=meta.date or extracted.date,
     )
+    blocks = reading.apply(blocks, meta)
+    if not blocks:
+        raise EmptyInput(f"no article text found in the {input_format.value} input")
     chunks = segment_blocks(
         blocks,
         normalize=_normalizer(meta.language, lexicon, len(text), date_order),

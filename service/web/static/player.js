@@ -28,6 +28,7 @@ function renderTranscript(container, sentences, audio) {
   let holder = null;
   const spans = [];
   for (const s of sentences) {
+    if (s.disclosure) continue; // the spoken AI disclosure: the label says it already
     if (s.block !== block || holder === null) {
       holder = document.createElement(s.heading ? "h2" : "p");
       container.appendChild(holder);
@@ -41,10 +42,20 @@ function renderTranscript(container, sentences, audio) {
     span.dataset.index = String(s.index);
     span.dataset.start = String(s.start);
     span.dataset.end = String(s.end);
-    span.addEventListener("click", () => {
+    const seek = () => {
       audio.currentTime = s.start;
       highlight(s.start);
       if (audio.paused) audio.play().catch(() => {});
+    };
+    span.addEventListener("click", seek);
+    // Focusable, and Enter (or Space) seeks: the transcript works from the keyboard.
+    span.tabIndex = 0;
+    span.setAttribute("role", "button");
+    span.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        seek();
+      }
     });
     holder.appendChild(span);
     spans.push(span);
@@ -86,7 +97,6 @@ async function followJob(root, jobId) {
   const bar = root.querySelector("[data-role=progress]");
   const label = root.querySelector("[data-role=status]");
   const error = root.querySelector("[data-role=error]");
-  if (bar) bar.parentElement.hidden = false;
   for (;;) {
     let job;
     try {
@@ -96,10 +106,20 @@ async function followJob(root, jobId) {
       return;
     }
     const f = job.status === "done" ? 1 : fraction(job);
-    if (bar) bar.value = f;
-    if (label) label.textContent = `${job.status} · ${Math.round(f * 100)}%`;
+    if (bar) {
+      bar.value = f;
+      bar.parentElement.hidden = job.status === "done";
+    }
+    const eta = typeof job.eta_seconds === "number" ? ` · about ${Math.ceil(job.eta_seconds)} s left` : "";
+    if (label) label.textContent = `${job.status} · ${Math.round(f * 100)}%${eta}`;
     root.dataset.status = job.status;
-    if (job.status === "done") return showJob(root, job);
+    if (job.title) {
+      const title = root.querySelector("[data-role=title]");
+      if (title && title.textContent !== job.title) title.textContent = job.title;
+    }
+    if (job.status === "done") {
+      return showJob(root, job); // the progress is shown only while the job runs
+    }
     if (["failed", "cancelled"].includes(job.status)) {
       error.textContent = `The job ${job.status}.`;
       return;
