@@ -18,11 +18,11 @@ from workers.chapters import Chapter, chapters_from_timings, write_id3_chapters
 from workers.errors import InputError
 from workers.master import AudioFormat, MasterReport, Tags, dry_run_filters, master_program
 from workers.pool import InlineSynthesis, SynthesisPool
-from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming
+from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming, WordTiming
 from workers.synthesis import ChunkAudio, SynthesisSettings
 from workers.text.prepare import ArticleMeta, PreparedArticle
 from workers.text.segment import Chunk
-from workers.timings import render_timings_json, render_vtt
+from workers.timings import render_speechmarks, render_timings_json, render_vtt
 
 TITLE_CHARS: Final = 80
 """A title made from the first sentence is cut to about this many characters, at a word."""
@@ -54,14 +54,25 @@ class Delivery:
     timings: list[SentenceTiming]
     duration: float
     chapters: list[Chapter]
+    words: list[WordTiming] = field(default_factory=list)
+    text: str = ""
+    """The article's text, which the timings' character offsets point into."""
 
     def vtt(self) -> str:
-        return render_vtt(self.timings)
+        return render_vtt(self.timings, self.words)
 
     def timings_json(self) -> str:
         return render_timings_json(
-            self.timings, self.duration, voice=self.tags.voice_id, loudness=self.report.as_dict()
+            self.timings,
+            self.duration,
+            self.words,
+            self.text,
+            voice=self.tags.voice_id,
+            loudness=self.report.as_dict(),
         )
+
+    def speechmarks(self) -> str:
+        return render_speechmarks(self.timings, self.words, self.text)
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,8 @@ def deliver_program(
 ) -> Delivery:
     """Master, encode and tag `program` into `out` (written whole or not at all): ID3 tags
     and chapters from the headings for MP3, the AI-assistance notice in every format's
-    comment, timings and WebVTT ready to write. Both doors (CLI and service) end here."""
+    comment, sentence and word timings (JSON, WebVTT, speech marks) ready to write. Both
+    doors (CLI and service) end here."""
     tags = Tags(meta.title, meta.author, meta.publication, meta.date, voice_id)
     chapters = chapters_from_timings(program.timings, program.duration, meta.title)
     partial = out.with_name(f".{out.name}.part")
@@ -133,6 +145,8 @@ def deliver_program(
         timings=program.timings,
         duration=program.duration,
         chapters=chapters,
+        words=program.words,
+        text=program.text,
     )
 
 

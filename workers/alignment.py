@@ -1,0 +1,173 @@
+"""Where each spoken word lies in a take: Piper's per-phoneme sample counts, grouped by word.
+
+Piper's duration predictor decides how many samples every phoneme id gets (its `w_ceil`
+tensor, exposed as a second model output: `voices.onnx_cache` keeps it in the optimized
+model). espeak-ng's phonemes come in groups separated by spaces, but a group is not always
+one word of the spoken text: espeak joins unstressed words ("in the" → `ɪnðə`) and drops
+symbols. So every spoken word is also phonemized on its own, and the two phoneme strings
+are aligned monotonically (`difflib`); a word starts where its first phoneme lands in the
+sentence's string, snapped to the nearest group boundary when one is that close.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+SEPARATORS: Final = frozenset(" !'(),-.:;?\"…—–¡¿")
+"""espeak output that is not a sound of a word: spaces and punctuation."""
+STRESS: Final = frozenset("ˈˌ")
+"""Stress marks: they belong to the sound after them."""
+SNAP_PHONEMES: Final = 2
+"""A word boundary found by aligning phonemes moves to an espeak group boundary this near."""
+
+_WORD: Final = re.compile(r"\[\[.*?\]\]|\S+")
+"""A spoken word: a run of non-spaces, or a raw phoneme block `[[ … ]]` (lexicon, SSML)."""
+
+
+@dataclass(frozen=True)
+class SpokenWord:
+    """One word of a sentence's spoken text and where it is heard in the take, in samples."""
+
+    text: str
+    start: int
+    end: int
+
+    def as_list(self) -> list[object]:
+        return [self.text, self.start, self.end]
+
+    @classmethod
+    def from_list(cls, value: Sequence[object]) -> SpokenWord:
+        text, start, end = value
+        return cls(str(text), int(str(start)), int(str(end)))
+
+
+def spoken_words(spoken: str) -> list[str]:
+    """The words of a spoken text that make a sound (runs of symbols alone make none)."""
+    return [w for w in _WORD.findall(spoken) if w.startswith("[[") or any(c.isalnum() for c in w)]
+
+
+def _sounds(phonemes: Sequence[str]) -> list[int]:
+    """Indices of the phonemes that are sounds (not separators, not stress marks)."""
+    return [i for i, p in enumerate(phonemes) if p not in SEPARATORS and p not in STRESS]
+
+
+def word_phoneme_spans(
+    phonemes: Sequence[str], words: Sequence[str], phonemize_word: Callable[[str], list[str]]
+) -> list[tuple[int, int]]:
+    """For each word, `(first, after last)` indices of its phonemes in `phonemes` (one
+    sentence, espeak's groups separated by spaces): in order, not overlapping, spanning
+    its stress marks and sounds but not the pause or punctuation after it."""
+    sounds = _sounds(phonemes)
+    group_starts = [
+        k
+        for k, i in enumerate(sounds)
+        if k == 0 or any(p in SEPARATORS for p in phonemes[sounds[k - 1] + 1 : i])
+    ]
+    if len(group_starts) == len(words):
+        starts = group_starts
+    else:
+        starts = _aligned_starts(sounds, phonemes, words, phonemize_word, group_starts)
+    starts = list(itertools.accumulate(starts, max))
+    spans = []
+    for k, next_k in zip(starts, [*starts[1:], len(sounds)], strict=True):
+        first = _phoneme_index(phonemes, sounds, k)
+        spans.append((first, sounds[next_k - 1] + 1 if next_k > k else first))
+    return spans
+
+
+def _aligned_starts(
+    sounds: list[int],
+    phonemes: Sequence[str],
+    words: Sequence[str],
+    phonemize_word: Callable[[str], list[str]],
+    group_starts: list[int],
+) -> list[int]:
+    """Word starts (indices into `sounds`) found by aligning each word's own phonemes
+    with the sentence's."""
+    sentence = "".join(phonemes[i] for i in sounds)
+    solo: list[str] = []
+    bounds: list[int] = []
+    for word in words:
+        bounds.append(sum(len(s) for s in solo))
+        own = phonemize_word(word)
+        solo.append("".join(own[i] for i in _sounds(own)))
+    blocks = difflib.SequenceMatcher(None, sentence, "".join(solo), autojunk=False)
+    matched = [(b.a, b.b, b.size) for b in blocks.get_matching_blocks()]
+    raw = [_map_position(bound, matched, len(sentence)) for bound in bounds]
+    # Each group boundary goes to the word mapped nearest it, if that is near enough.
+    starts = list(raw)
+    for group in group_starts:
+        nearest = min(range(len(raw)), key=lambda i: abs(raw[i] - group), default=None)
+        if nearest is not None and abs(raw[nearest] - group) <= SNAP_PHONEMES:
+            starts[nearest] = group
+    return starts
+
+
+def _map_position(b: int, matched: list[tuple[int, int, int]], length: int) -> int:
+    """Position in the sentence's sounds of position `b` in the words' own sounds: exact
+    inside a matching block, else interpolated between the blocks around it."""
+    before = (0, 0)
+    for a_start, b_start, size in matched:
+        if b_start <= b < b_start + size:
+            return a_start + b - b_start
+        if b < b_start:
+            (a0, b0), (a1, b1) = before, (a_start, b_start)
+            return min(length, a0 + round((b - b0) * (a1 - a0) / max(1, b1 - b0)))
+        before = (a_start + size, b_start + size)
+    return min(length, before[0] + (b - before[1]))
+
+
+def _phoneme_index(phonemes: Sequence[str], sounds: list[int], k: int) -> int:
+    """Where a word whose first sound is sound `k` begins in `phonemes`: with the stress
+    marks before that sound, and the space before them."""
+    if k >= len(sounds):
+        return len(phonemes)
+    index = sounds[k]
+    while index > 0 and phonemes[index - 1] in STRESS:
+        index -= 1
+    # The space between two words is heard as the onset of the second (after punctuation,
+    # the pause is nobody's).
+    if index > 1 and phonemes[index - 1] == " " and phonemes[index - 2] not in SEPARATORS:
+        index -= 1
+    return index
+
+
+def phoneme_offsets(
+    phonemes: Sequence[str],
+    id_map: Mapping[str, Sequence[int]],
+    id_samples: Sequence[float] | None,
+    total: int,
+) -> list[int]:
+    """Samples from the start of the synthesized audio to the start of each phoneme, and
+    to the end of the last one.
+
+    Piper gives each phoneme id a sample count, and puts a padding id between any two
+    phonemes: the blank is the transition into the phoneme after it, so a phoneme begins
+    with the padding before it (measured against an independent aligner, see
+    `bench/word_timings.py`: this and `_phoneme_index`'s space halve the error). Without
+    counts (a model with no alignment output) every id is given the same share of `total`.
+    """
+    pad = len(id_map.get("_", []))
+    widths = [len(id_map["^"]) + pad] + [
+        len(id_map[p]) + pad if p in id_map else 0 for p in phonemes
+    ]
+    n_ids = sum(widths) + len(id_map.get("$", []))
+    if id_samples is None or len(id_samples) != n_ids:
+        id_samples = [total / max(1, n_ids)] * n_ids
+    cumulative = [0.0, *itertools.accumulate(id_samples)]
+    return [round(cumulative[b - pad]) for b in itertools.accumulate(widths)]
+
+
+def words_in_take(
+    words: Sequence[str], spans: Sequence[tuple[int, int]], offsets: Sequence[int]
+) -> list[SpokenWord]:
+    """Spoken words with their sample spans in the synthesized audio: `spans` from
+    `word_phoneme_spans`, `offsets` from `phoneme_offsets`."""
+    return [
+        SpokenWord(word, offsets[a], offsets[b]) for word, (a, b) in zip(words, spans, strict=True)
+    ]
