@@ -189,7 +189,7 @@ def measure(text: str, speed: float = 1.0) -> Report:
     from workers.synthesis import SynthesisSettings
     from workers.text.prepare import InputFormat, prepare_article
 
-    article = prepare_article(text, input_format=InputFormat.MARKDOWN)
+    article = prepare_article(text, input_format=InputFormat.TEXT)
     with tempfile.TemporaryDirectory(prefix="narrate-bench-") as scratch:
         out = Path(scratch) / "article.mp3"
         options = ConvertOptions(synthesis=SynthesisSettings(speed=speed))

@@ -137,20 +137,29 @@ def _phoneme_index(phonemes: Sequence[str], sounds: list[int], k: int) -> int:
     return index
 
 
+@dataclass(frozen=True)
+class PhonemeOffsets:
+    """Samples from the start of the synthesized audio to each phoneme (index
+    `len(phonemes)`: to the end of the last one)."""
+
+    onset: list[int]
+    """To the padding before the phoneme: Piper puts a padding id between any two
+    phonemes, and the blank is the transition into the phoneme after it."""
+    own: list[int]
+    """To the phoneme's own ids (after a pause, the padding before it is still silence)."""
+
+
 def phoneme_offsets(
     phonemes: Sequence[str],
     id_map: Mapping[str, Sequence[int]],
     id_samples: Sequence[float] | None,
     total: int,
-) -> list[int]:
-    """Samples from the start of the synthesized audio to the start of each phoneme, and
-    to the end of the last one.
+) -> PhonemeOffsets:
+    """Where each phoneme begins, from Piper's sample count for each phoneme id.
 
-    Piper gives each phoneme id a sample count, and puts a padding id between any two
-    phonemes: the blank is the transition into the phoneme after it, so a phoneme begins
-    with the padding before it (measured against an independent aligner, see
-    `bench/word_timings.py`: this and `_phoneme_index`'s space halve the error). Without
-    counts (a model with no alignment output) every id is given the same share of `total`.
+    Without counts (a model with no alignment output) every id is given the same share of
+    `total`. Which offsets a word starts at was measured against an independent aligner
+    (`bench/word_timings.py`).
     """
     pad = len(id_map.get("_", []))
     widths = [len(id_map["^"]) + pad] + [
@@ -160,14 +169,25 @@ def phoneme_offsets(
     if id_samples is None or len(id_samples) != n_ids:
         id_samples = [total / max(1, n_ids)] * n_ids
     cumulative = [0.0, *itertools.accumulate(id_samples)]
-    return [round(cumulative[b - pad]) for b in itertools.accumulate(widths)]
+    bounds = list(itertools.accumulate(widths))
+    return PhonemeOffsets(
+        onset=[round(cumulative[b - pad]) for b in bounds],
+        own=[round(cumulative[b]) for b in bounds[:-1]] + [round(cumulative[bounds[-1] - pad])],
+    )
 
 
 def words_in_take(
-    words: Sequence[str], spans: Sequence[tuple[int, int]], offsets: Sequence[int]
+    words: Sequence[str],
+    spans: Sequence[tuple[int, int]],
+    offsets: PhonemeOffsets,
+    phonemes: Sequence[str],
 ) -> list[SpokenWord]:
     """Spoken words with their sample spans in the synthesized audio: `spans` from
-    `word_phoneme_spans`, `offsets` from `phoneme_offsets`."""
-    return [
-        SpokenWord(word, offsets[a], offsets[b]) for word, (a, b) in zip(words, spans, strict=True)
-    ]
+    `word_phoneme_spans`. A word begins at its first phoneme's onset, or at its own ids
+    when it follows a pause (the sentence's start, or punctuation)."""
+    spoken = []
+    for word, (a, b) in zip(words, spans, strict=True):
+        after_pause = a == 0 or phonemes[a - 1] in SEPARATORS
+        start = offsets.own[a] if after_pause else offsets.onset[a]
+        spoken.append(SpokenWord(word, start, max(start, offsets.onset[b])))
+    return spoken

@@ -161,7 +161,7 @@ def synthesize_take(voice: PiperVoice, text: str, settings: SynthesisSettings) -
         None if id_samples is None else np.atleast_1d(id_samples).tolist(),
         len(audio),
     )
-    return Take(audio, tuple(words_in_take(words, spans, offsets)))
+    return Take(audio, tuple(words_in_take(words, spans, offsets, phonemes)))
 
 
 def _flat_phonemes(voice: PiperVoice, text: str) -> list[str]:
