@@ -11,6 +11,7 @@ sentence's string, snapped to the nearest group boundary when one is that close.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import re
@@ -90,19 +91,20 @@ def _aligned_starts(
     """Word starts (indices into `sounds`) found by aligning each word's own phonemes
     with the sentence's."""
     sentence = "".join(phonemes[i] for i in sounds)
-    solo: list[str] = []
-    bounds: list[int] = []
+    solo = []
     for word in words:
-        bounds.append(sum(len(s) for s in solo))
         own = phonemize_word(word)
         solo.append("".join(own[i] for i in _sounds(own)))
+    bounds = [0, *itertools.accumulate(len(s) for s in solo)][:-1]
     blocks = difflib.SequenceMatcher(None, sentence, "".join(solo), autojunk=False)
     matched = [(b.a, b.b, b.size) for b in blocks.get_matching_blocks()]
-    raw = [_map_position(bound, matched, len(sentence)) for bound in bounds]
+    raw = [_map_position(bound, matched, len(sentence)) for bound in bounds]  # non-decreasing
     # Each group boundary goes to the word mapped nearest it, if that is near enough.
     starts = list(raw)
     for group in group_starts:
-        nearest = min(range(len(raw)), key=lambda i: abs(raw[i] - group), default=None)
+        near = bisect.bisect_left(raw, group)
+        nearest = min((i for i in (near - 1, near) if 0 <= i < len(raw)),
+                      key=lambda i: abs(raw[i] - group), default=None)  # fmt: skip
         if nearest is not None and abs(raw[nearest] - group) <= SNAP_PHONEMES:
             starts[nearest] = group
     return starts
@@ -110,16 +112,20 @@ def _aligned_starts(
 
 def _map_position(b: int, matched: list[tuple[int, int, int]], length: int) -> int:
     """Position in the sentence's sounds of position `b` in the words' own sounds: exact
-    inside a matching block, else interpolated between the blocks around it."""
-    before = (0, 0)
-    for a_start, b_start, size in matched:
-        if b_start <= b < b_start + size:
+    inside a matching block, else interpolated between the blocks around it. `matched`
+    is difflib's matching blocks, in order, ending with an empty one."""
+    after = bisect.bisect_right(matched, b, key=lambda block: block[1])
+    if after > 0:
+        a_start, b_start, size = matched[after - 1]
+        if b < b_start + size:
             return a_start + b - b_start
-        if b < b_start:
-            (a0, b0), (a1, b1) = before, (a_start, b_start)
-            return min(length, a0 + round((b - b0) * (a1 - a0) / max(1, b1 - b0)))
-        before = (a_start + size, b_start + size)
-    return min(length, before[0] + (b - before[1]))
+        a0, b0 = a_start + size, b_start + size
+    else:
+        a0, b0 = 0, 0
+    if after == len(matched):
+        return min(length, a0 + (b - b0))
+    a1, b1, _ = matched[after]
+    return min(length, a0 + round((b - b0) * (a1 - a0) / max(1, b1 - b0)))
 
 
 def _phoneme_index(phonemes: Sequence[str], sounds: list[int], k: int) -> int:
