@@ -171,7 +171,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     fmt = AudioFormat(
         args.format or (Path(args.output).suffix.lstrip(".") if args.output else "mp3")
     )
-    for path in [output_path(args, fmt.value), *(Path(p) for p in (args.vtt, args.timings) if p)]:
+    extras = (args.vtt, args.timings, args.speechmarks)
+    for path in [output_path(args, fmt.value), *(Path(p) for p in extras if p)]:
         check_writable(path)
     # The workers start now and load the likely voice while this process imports the rest
     # and prepares the text, so synthesis can begin as soon as the text is ready.
@@ -208,6 +209,8 @@ def _convert(args: argparse.Namespace, pool: SynthesisPool) -> int:
         write_atomically(Path(args.vtt), delivery.vtt())
     if args.timings:
         write_atomically(Path(args.timings), delivery.timings_json())
+    if args.speechmarks:
+        write_atomically(Path(args.speechmarks), delivery.speechmarks())
     m = delivery.report.measurement
     print(
         f"{out}: {delivery.duration:.1f} s of audio, {result.chunks} chunks, "
@@ -460,10 +463,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="publication date for the tags: YYYY-MM-DD, YYYY-MM or YYYY (default: today)",
     )
     convert.add_argument(
-        "--vtt", metavar="FILE", help="also write sentence timings as WebVTT to this file"
+        "--vtt", metavar="FILE", help="also write subtitles with word timings as WebVTT"
     )
     convert.add_argument(
-        "--timings", metavar="FILE", help="also write sentence timings as JSON to this file"
+        "--timings", metavar="FILE", help="also write sentence and word timings as JSON"
+    )
+    convert.add_argument(
+        "--speechmarks", metavar="FILE", help="also write speech marks (Amazon Polly's JSON lines)"
     )
     convert.add_argument(
         "--jobs", metavar="N", type=int, help="synthesis processes (default: one per CPU core)"

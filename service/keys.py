@@ -22,6 +22,10 @@ def job_timings_key(job_id: str) -> str:
     return f"{job_prefix(job_id)}/timings.json"
 
 
+def job_speechmarks_key(job_id: str) -> str:
+    return f"{job_prefix(job_id)}/speechmarks.jsonl"
+
+
 CHUNK_PREFIX = "chunks"
 """The chunk cache: audio shared by every job that says the same thing with the same voice."""
 

@@ -45,7 +45,14 @@ from service.contract import ArticleInfo, JobResult
 from service.feeds.episodes import publish_finished_job
 from service.feeds.store import FeedStore
 from service.job_events import JobEvents
-from service.keys import chunk_audio_key, job_audio_key, job_prefix, job_timings_key, job_vtt_key
+from service.keys import (
+    chunk_audio_key,
+    job_audio_key,
+    job_prefix,
+    job_speechmarks_key,
+    job_timings_key,
+    job_vtt_key,
+)
 from service.settings import Settings
 from service.sources.poll import Poller, poll_source
 from service.sources.store import SourceStore
@@ -263,6 +270,7 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
         ctx.storage.publish(job_audio_key(job.id, req.format), out)
     ctx.storage.write_text(job_vtt_key(job.id), delivery.vtt())
     ctx.storage.write_text(job_timings_key(job.id), delivery.timings_json())
+    ctx.storage.write_text(job_speechmarks_key(job.id), delivery.speechmarks())
     m = delivery.report.measurement
     return JobResult(
         format=req.format,

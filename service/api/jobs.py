@@ -26,19 +26,27 @@ from service.api.deps import (
 from service.api.ranges import parse_range
 from service.api.schemas import ArticleIn, ErrorOut, JobAccepted, JobOut, job_links, job_out
 from service.fetch import check_public_url
-from service.keys import job_audio_key, job_prefix, job_timings_key, job_vtt_key
+from service.keys import (
+    job_audio_key,
+    job_prefix,
+    job_speechmarks_key,
+    job_timings_key,
+    job_vtt_key,
+)
 from service.quotas import SubmitQuotas
 from service.storage import Storage
 from service.store import Job, JobStatus
 from service.tasks import PREPARE, revoke_job_tasks, task_id
 from service.web.http import etag_matches, public_base_url
-from workers.errors import InputTooLarge, NotReady, QueueUnavailable, UnsafeURL
+from workers.errors import InputTooLarge, NotFound, NotReady, QueueUnavailable, UnsafeURL
 from workers.text.lexicon import request_lexicon
 
 log = logging.getLogger(__name__)
 
 READ_BLOCK: Final = 64 * 1024
 FILENAME_CHARS: Final = 80
+SPEECHMARKS_MIME: Final = "application/x-json-stream"
+"""What Amazon Polly answers speech marks with: JSON objects, one a line."""
 """A download's file name is made from at most this much of the title."""
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[ApiKey])
@@ -257,7 +265,7 @@ def get_audio(
 
 @router.get(
     "/{job_id}/transcript.vtt",
-    summary="Sentence timings as WebVTT",
+    summary="Subtitles with word timings as WebVTT",
     response_class=Response,
     responses={200: {"content": {"text/vtt": {}}}, **_AUDIO_RESPONSES},
 )
@@ -270,7 +278,7 @@ def get_transcript(
 
 @router.get(
     "/{job_id}/timings.json",
-    summary="Sentence timings and loudness as JSON",
+    summary="Sentence and word timings and loudness as JSON",
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}, **_AUDIO_RESPONSES},
 )
@@ -279,12 +287,29 @@ def get_timings(job_id: str, store: StoreDep, storage: StorageDep, caller: Calle
     return finished_text(job, storage, job_timings_key, "application/json")
 
 
+@router.get(
+    "/{job_id}/speechmarks.jsonl",
+    summary="Sentence and word speech marks, as Amazon Polly's JSON lines",
+    response_class=Response,
+    responses={200: {"content": {SPEECHMARKS_MIME: {}}}, **_AUDIO_RESPONSES},
+)
+def get_speechmarks(
+    job_id: str, store: StoreDep, storage: StorageDep, caller: CallerDep
+) -> Response:
+    job = store.get(job_id, caller.scope)
+    return finished_text(job, storage, job_speechmarks_key, SPEECHMARKS_MIME)
+
+
 def finished_text(
     job: Job, storage: Storage, key: Callable[[str], str], media_type: str
 ) -> Response:
-    """A finished job's stored text file (transcript or timings); 409 before it is done."""
+    """A finished job's stored text file (transcript or timings); 409 before it is done,
+    404 when the job was delivered before the service made that file."""
     _audio_headers(job)
-    return Response(storage.read_text(key(job.id)), media_type=media_type)
+    try:
+        return Response(storage.read_text(key(job.id)), media_type=media_type)
+    except FileNotFoundError:
+        raise NotFound(f"job {job.id} was delivered without this file") from None
 
 
 @router.delete(

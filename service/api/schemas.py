@@ -134,6 +134,7 @@ class Links(BaseModel):
     audio: str | None = None
     transcript: str | None = None
     timings: str | None = None
+    speechmarks: str | None = None
 
 
 class JobAccepted(BaseModel):
@@ -241,6 +242,7 @@ def job_links(base: str, job: Job) -> Links:
         audio=f"{url}/audio" if done else None,
         transcript=f"{url}/transcript.vtt" if done else None,
         timings=f"{url}/timings.json" if done else None,
+        speechmarks=f"{url}/speechmarks.jsonl" if done else None,
     )
 
 

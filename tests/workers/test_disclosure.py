@@ -60,8 +60,27 @@ def test_timings_carry_the_disclosure_as_its_own_entry(tmp_path: Path) -> None:
                 options,
             )
             # What `deliver_program` writes to timings.json (the service test reads that).
-            timings = mark_disclosure(program.timings, options.disclosure)
-            sentences = json.loads(render_timings_json(timings, program.duration))["sentences"]
+            marked_program = mark_disclosure(program, options.disclosure)
+            rendered = json.loads(
+                render_timings_json(
+                    marked_program.timings,
+                    program.duration,
+                    marked_program.words,
+                    marked_program.text,
+                )
+            )
+            sentences = rendered["sentences"]
+            # Words and offsets are the article's alone: no disclosure word, every offset
+            # slices the article's text to what it names, sentence numbers as without it.
+            text, words = rendered["text"], rendered["words"]
+            assert "AI assistance" not in text and words
+            by_index = {s["index"]: s for s in sentences}
+            for w in words:
+                assert text[w["char_start"] : w["char_end"]] == w["text"]
+                assert w["sentence"] in by_index and not by_index[w["sentence"]].get("disclosure")
+            for s in sentences:
+                if not s.get("disclosure"):
+                    assert text[s["char_start"] : s["char_end"]] == s["text"]
             marked = [s for s in sentences if s.get("disclosure")]
             assert len(marked) == 1 and "AI assistance" in marked[0]["text"]
             assert marked[0] is sentences[0 if where is Disclosure.START else -1]
