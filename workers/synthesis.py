@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import wave
@@ -85,8 +86,13 @@ class ChunkAudio:
 
     @classmethod
     def read(cls, path: Path, index: int) -> ChunkAudio:
-        lengths = json.loads(Path(f"{path}.json").read_text())
-        with wave.open(str(path), "rb") as wav:
+        return cls.from_bytes(path.read_bytes(), Path(f"{path}.json").read_bytes(), index)
+
+    @classmethod
+    def from_bytes(cls, wav_bytes: bytes, sidecar: bytes, index: int) -> ChunkAudio:
+        """From the WAV and sidecar `write` made, as read from any storage."""
+        lengths = json.loads(sidecar)
+        with wave.open(io.BytesIO(wav_bytes), "rb") as wav:
             rate = wav.getframerate()
             data = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
         bounds = np.cumsum([0, *lengths])

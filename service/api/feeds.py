@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -16,7 +14,6 @@ from service.feeds import publish, rules
 from service.feeds.episodes import add_job_to_feed
 from service.feeds.rss import podcast_guid
 from service.feeds.store import EpisodeRecord, Feed, FeedStore, new_token
-from service.storage import Storage
 from service.web.http import public_base_url
 
 MAX_ARTWORK_BYTES: Final = 1_000_000
@@ -151,12 +148,6 @@ def delete_feed(slug: str, feeds: FeedStoreDep, storage: StorageDep, caller: Cal
     return Response(status_code=204)
 
 
-def _store_bytes(storage: Storage, key: str, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=storage.local_path(key).parent, delete=False) as f:
-        f.write(data)
-    storage.publish(key, Path(f.name))
-
-
 @router.put(
     "/{slug}/image",
     response_model=FeedOut,
@@ -191,7 +182,7 @@ async def put_feed_image(
             break  # refuse without reading the rest
     art = rules.check_artwork(bytes(data), MAX_ARTWORK_BYTES)
     storage.delete_prefix(feed_prefix(slug))
-    _store_bytes(storage, artwork_key(slug, art.extension), art.data)
+    storage.write_bytes(artwork_key(slug, art.extension), art.data)
     feed = feeds.update(
         slug,
         owner=caller.scope,
