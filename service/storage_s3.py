@@ -12,6 +12,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -38,6 +39,20 @@ _MISSING: Final = frozenset({"404", "NoSuchKey", "NotFound"})
 
 TRANSIENT_ERRORS: Final = (BotoConnectionError, HTTPClientError)
 """The store could not be reached or hung up (after boto3's own retries): worth a retry."""
+
+
+_sessions: dict[int, boto3.session.Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def _session() -> boto3.session.Session:
+    """One boto3 session per process (its loaded API models are reused by every client made
+    from it); a forked worker makes its own."""
+    with _sessions_lock:
+        session = _sessions.get(os.getpid())
+        if session is None:
+            session = _sessions[os.getpid()] = boto3.session.Session()
+        return session
 
 
 def _missing(exc: ClientError) -> bool:
@@ -70,12 +85,13 @@ class S3Storage:
             read_timeout=60,
             max_pool_connections=CONNECTIONS,
         )
-        session = boto3.session.Session(region_name=os.environ.get("AWS_REGION") or None)
-        self.client = session.client("s3", config=config)
+        session = _session()
+        region = os.environ.get("AWS_REGION") or None
+        self.client = session.client("s3", config=config, region_name=region)
         # Presigned URLs are signed for the host listeners use, which may not be the one
         # the workers reach (`http://minio:9000` inside compose): signing needs no request.
         self.signer = (
-            session.client("s3", config=config, endpoint_url=public_endpoint)
+            session.client("s3", config=config, region_name=region, endpoint_url=public_endpoint)
             if public_endpoint
             else self.client
         )
@@ -162,13 +178,14 @@ class S3Storage:
 
     def _list(self, prefix: str) -> Iterator[dict[str, Any]]:
         """Objects at `prefix` or under `prefix/` (not `prefix` + other characters)."""
-        name = self._name(prefix.rstrip("/"))
+        prefix = prefix.strip("/")
+        name = self._name(prefix) if prefix else self.prefix
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=name
         )
         for page in pages:
             for item in page.get("Contents", []):
-                if item["Key"] == name or item["Key"].startswith(f"{name}/") or not name:
+                if not prefix or item["Key"] == name or item["Key"].startswith(f"{name}/"):
                     yield item
 
     def iter_prefix(self, prefix: str) -> Iterator[StoredFile]:
