@@ -53,6 +53,19 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: flo
         time.sleep(every)
 
 
+def stop_process_group(process: subprocess.Popen[bytes], grace_s: float) -> None:
+    """SIGTERM a process started in its own session, and all of its group; SIGKILL what is
+    left after `grace_s`."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
+
+
 def claim_redis_db(host: str, port: int) -> int:
     """A database number nobody else uses now (rq's `find_empty_redis_database`, plus a
     claim key so concurrent test runs on a shared Redis do not pick the same one)."""
@@ -125,13 +138,7 @@ class WorkerProcess:
         self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+        stop_process_group(self.process, 20)
         self.log.close()
 
 
@@ -310,10 +317,5 @@ class S3Server:
         return {o["Key"]: o["Size"] for page in pages for o in page.get("Contents", [])}
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+        stop_process_group(self.process, 10)
         self.log.close()
