@@ -19,7 +19,7 @@ from service.api.errors import error_body, install_error_handlers
 from service.job_events import JobEvents
 from service.quotas import SubmitQuotas
 from service.settings import Settings
-from service.storage import open_storage
+from service.storage_url import open_storage
 from service.store import JobStore
 from service.web.routes import install_feeds_and_pages
 from service.webhooks import warn_if_unsigned

@@ -357,7 +357,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def cmd_cache_prune(args: argparse.Namespace) -> int:
     from service.cache import parse_byte_size, prune_chunk_cache
-    from service.storage import open_storage
+    from service.storage_url import open_storage
     from service.store import JobStore
 
     settings = _service_settings(args)

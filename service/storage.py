@@ -1,5 +1,5 @@
-"""Where audio lives: a local directory (the default) or S3-compatible object storage, behind
-one interface, chosen by `NARRATE_STORAGE_URL` (`file:///path` or `s3://bucket/prefix`)."""
+"""Where audio lives: the storage interface, and its local-directory backend (the default).
+Object storage is `service.storage_s3`; `service.storage_url` picks one from the settings."""
 
 from __future__ import annotations
 
@@ -10,13 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
-from urllib.parse import unquote, urlsplit
-
-from workers.errors import InvalidSetting
-
-if TYPE_CHECKING:
-    from service.settings import Settings
+from typing import Final, NamedTuple, Protocol
 
 READ_BLOCK: Final = 64 * 1024
 """Reads of a byte range come in blocks of this size (the API streams them as they come)."""
@@ -232,28 +226,3 @@ class DirectoryStorage:
 
     def download_url(self, key: str, *, content_type: str, content_disposition: str) -> str | None:
         return None
-
-
-def open_storage(settings: Settings) -> Storage:
-    """The storage `settings` name: `NARRATE_STORAGE_URL` when set (`file:///path` or
-    `s3://bucket/prefix`, with the standard `AWS_*` variables), else the directory
-    `NARRATE_STORAGE_DIR` (default `data_dir/storage`)."""
-    url = settings.storage_url
-    if not url:
-        return DirectoryStorage(settings.resolved_storage_dir())
-    parts = urlsplit(url)
-    if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path:
-        return DirectoryStorage(Path(unquote(parts.path)))
-    if parts.scheme == "s3" and parts.netloc:
-        from service.storage_s3 import S3Storage
-
-        redirect = settings.storage_redirect is not False  # unset: redirect
-        return S3Storage(
-            parts.netloc,
-            unquote(parts.path).strip("/"),
-            redirect_expires_s=settings.storage_url_expires_s if redirect else None,
-            public_endpoint=settings.storage_public_endpoint,
-        )
-    raise InvalidSetting(
-        f"NARRATE_STORAGE_URL must be file:///path or s3://bucket/prefix, not {url!r}"
-    )

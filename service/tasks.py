@@ -43,8 +43,9 @@ from service.feeds.episodes import publish_finished_job
 from service.job_events import JobEvents
 from service.keys import chunk_audio_key, job_audio_key, job_prefix, job_timings_key, job_vtt_key
 from service.settings import Settings
-from service.storage import Storage, open_storage
+from service.storage import Storage
 from service.storage_s3 import TRANSIENT_ERRORS as STORAGE_TRANSIENT
+from service.storage_url import open_storage
 from service.store import Job, JobStatus, JobStore, StoredChunk
 from service.webhooks import WebhookError, deliver
 from voices.catalog import VoiceCatalog, load_piper_voice

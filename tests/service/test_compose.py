@@ -13,8 +13,8 @@ import yaml
 
 from service.cli import build_parser
 from service.settings import Settings
-from service.storage import open_storage
 from service.storage_s3 import S3Storage
+from service.storage_url import open_storage
 
 ROOT = Path(__file__).resolve().parents[2]
 NARRATE = ("api", "worker", "beat")

@@ -25,8 +25,9 @@ from service import storage_s3
 from service.cache import load_chunk_audio, prune_chunk_cache, store_chunk_audio
 from service.keys import CHUNK_PREFIX
 from service.settings import Settings
-from service.storage import DirectoryStorage, Storage, open_storage
+from service.storage import DirectoryStorage, Storage
 from service.storage_s3 import S3Storage
+from service.storage_url import open_storage
 from service.store import JobStore
 from tests.utils.services import S3Server
 from workers.errors import InvalidSetting
