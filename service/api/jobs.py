@@ -216,6 +216,10 @@ def audio_response(
 _AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
     206: {"description": "The requested byte range."},
+    302: {
+        "description": "With object storage: a presigned URL of the file, which serves "
+        "Range itself (`NARRATE_STORAGE_REDIRECT`; HEAD is never redirected)."
+    },
     304: {"description": "`If-None-Match` named the file's ETag: the client's copy is current."},
     409: {"model": ErrorOut, "description": "The job has no audio (not done)."},
     416: {"model": ErrorOut, "description": "The range is outside the file."},
