@@ -200,7 +200,6 @@ def synthesize_job_chunk(ctx: WorkerContext, job_id: str, index: int) -> None:
             )
             seconds = time.perf_counter() - started
             store_chunk_audio(ctx.storage, stored.cache_key, audio)
-            log.info("job %s: chunk %d synthesized in %.2f s", job_id, index, seconds)
         if ctx.store.mark_chunk_done(job_id, index, seconds, cached=cached):
             ctx.events.chunk(job_id, index, seconds, cached)
     # Also when the chunk was done already: a redelivered task whose first run may have
