@@ -19,7 +19,7 @@ from service.api.errors import error_body, install_error_handlers
 from service.job_events import JobEvents
 from service.quotas import SubmitQuotas
 from service.settings import Settings
-from service.storage import DirectoryStorage
+from service.storage_url import open_storage
 from service.store import JobStore
 from service.web.routes import install_feeds_and_pages
 from service.webhooks import warn_if_unsigned
@@ -163,7 +163,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app.state.settings = settings
     app.state.store = state.get("store") or JobStore.from_url(settings.resolved_database_url())
-    app.state.storage = state.get("storage") or DirectoryStorage(settings.resolved_storage_dir())
+    app.state.storage = state.get("storage") or open_storage(settings)
     app.state.queue = state.get("queue") or create_celery(settings)
     open_producers(app.state.queue)  # before the first burst of submits, not during it
     app.state.quotas = SubmitQuotas.open(settings, app.state.store)

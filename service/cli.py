@@ -367,7 +367,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def cmd_cache_prune(args: argparse.Namespace) -> int:
     from service.cache import parse_byte_size, prune_chunk_cache
-    from service.storage import DirectoryStorage
+    from service.storage_url import open_storage
     from service.store import JobStore
 
     settings = _service_settings(args)
@@ -377,7 +377,7 @@ def cmd_cache_prune(args: argparse.Namespace) -> int:
         bound = int(settings.chunk_cache_max_bytes) or sys.maxsize
     store = JobStore.from_url(settings.resolved_database_url())
     try:
-        report = prune_chunk_cache(DirectoryStorage(settings.resolved_storage_dir()), store, bound)
+        report = prune_chunk_cache(open_storage(settings), store, bound)
     finally:
         store.dispose()
     print(f"chunk cache: {report.line()}")

@@ -85,6 +85,23 @@ class Settings(BaseSettings):
     storage_dir: Path | None = None
     """Where audio and chunk caches are stored; None: `data_dir/storage`."""
 
+    storage_url: str | None = None
+    """`file:///path` or `s3://bucket/prefix` (S3, MinIO, R2, ...: the standard `AWS_*`
+    variables give endpoint, keys and region); None: the directory `storage_dir`. Workers on
+    several machines need object storage: they share no disk."""
+
+    storage_redirect: bool | None = None
+    """Audio downloads and feed enclosures answer with a redirect to a presigned URL on the
+    object store (true) or are streamed by the API with Range (false); None: redirect when
+    the storage is S3. HEAD is always answered by the API, with the exact length."""
+
+    storage_url_expires_s: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    """How long a presigned audio URL stays valid."""
+
+    storage_public_endpoint: str | None = None
+    """The object store's endpoint as listeners reach it, for presigned URLs (e.g.
+    `https://media.example.org`); None: `AWS_ENDPOINT_URL`, the one the workers use."""
+
     chunk_cache_max_bytes: ByteSize = ByteSize(2 * 1024**3)
     """Size bound of the cached chunk audio (`2GiB`, `500MB` or bytes): after finished jobs,
     and on `narrate cache prune`, the least recently used chunks are removed to fit, never

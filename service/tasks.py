@@ -40,7 +40,7 @@ from redis.exceptions import LockError
 from sqlalchemy.exc import OperationalError
 
 from service.api.schemas import job_out
-from service.cache import ChunkCachePruner
+from service.cache import ChunkCachePruner, load_chunk_audio, store_chunk_audio
 from service.contract import ArticleInfo, JobResult
 from service.feeds.episodes import publish_finished_job
 from service.feeds.store import FeedStore
@@ -56,14 +56,16 @@ from service.keys import (
 from service.settings import Settings
 from service.sources.poll import Poller, poll_source
 from service.sources.store import SourceStore
-from service.storage import DirectoryStorage, Storage
+from service.storage import Storage
+from service.storage_s3 import TRANSIENT_ERRORS as STORAGE_TRANSIENT
+from service.storage_url import open_storage
 from service.store import Job, JobStatus, JobStore, StoredChunk
 from service.webhooks import WebhookError, deliver
 from voices.catalog import VoiceCatalog, load_piper_voice
 from workers.cache import NO_LEXICON, chunk_cache_key
 from workers.errors import JobNotFound, NarrateError, SourceNotFound
 from workers.pipeline import ConvertOptions, deliver_program, resolved_meta, stitch_program
-from workers.synthesis import ChunkAudio, synthesize_chunk
+from workers.synthesis import synthesize_chunk
 from workers.text.lexicon import request_lexicon
 from workers.text.prepare import prepare_article
 
@@ -77,9 +79,15 @@ POLL_DUE_SOURCES: Final = "narrate.poll_due_sources"
 POLL_SOURCE: Final = "narrate.poll_source"
 SOURCE_LOCK_PREFIX: Final = "narrate:source-poll:"
 
-TRANSIENT: Final = (OperationalError, RedisConnectionError, ConnectionError, TimeoutError)
-"""Errors worth a retry: the database, Redis or the network hiccuped. Input and synthesis
-errors are not retried: the same input fails the same way."""
+TRANSIENT: Final = (
+    OperationalError,
+    RedisConnectionError,
+    ConnectionError,
+    TimeoutError,
+    *STORAGE_TRANSIENT,
+)
+"""Errors worth a retry: the database, Redis, object storage or the network hiccuped. Input
+and synthesis errors are not retried: the same input fails the same way."""
 RETRY_BACKOFF_MAX_S: Final = 60
 ERROR_CHARS: Final = 300
 """A job's error message is cut here: it may quote the input."""
@@ -124,7 +132,7 @@ class WorkerContext:
     @classmethod
     def create(cls, settings: Settings, queue: Celery) -> WorkerContext:
         store = JobStore.from_url(settings.resolved_database_url())
-        storage = DirectoryStorage(settings.resolved_storage_dir())
+        storage = open_storage(settings)
         return cls(
             settings=settings,
             store=store,
@@ -208,7 +216,7 @@ def synthesize_job_chunk(ctx: WorkerContext, job_id: str, index: int) -> None:
                 load_piper_voice(voice), stored.chunk, job.request.synthesis().for_voice(voice)
             )
             seconds = time.perf_counter() - started
-            audio.write(ctx.storage.local_path(key))
+            store_chunk_audio(ctx.storage, stored.cache_key, audio)
         if ctx.store.mark_chunk_done(job_id, index, seconds, cached=cached):
             ctx.events.chunk(job_id, index, seconds, cached)
     # Also when the chunk was done already: a redelivered task whose first run may have
@@ -256,10 +264,7 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
     with tempfile.TemporaryDirectory(prefix="narrate-finish-") as scratch:
         program = stitch_program(
             [c.chunk for c in chunks],
-            (
-                ChunkAudio.read(ctx.storage.local_path(chunk_audio_key(c.cache_key)), c.chunk.index)
-                for c in chunks
-            ),
+            (load_chunk_audio(ctx.storage, c.cache_key, c.chunk.index) for c in chunks),
             Path(scratch) / "program.wav",
             voice.sample_rate,
             options,

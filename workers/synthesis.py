@@ -3,6 +3,7 @@ with where each spoken word lies in it (`workers.alignment`)."""
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import wave
@@ -100,12 +101,17 @@ class ChunkAudio:
 
     @classmethod
     def read(cls, path: Path, index: int) -> ChunkAudio:
-        sidecar = json.loads(Path(f"{path}.json").read_text())
+        return cls.from_bytes(path.read_bytes(), Path(f"{path}.json").read_bytes(), index)
+
+    @classmethod
+    def from_bytes(cls, wav_bytes: bytes, sidecar_bytes: bytes, index: int) -> ChunkAudio:
+        """From the WAV and sidecar `write` made, as read from any storage."""
+        sidecar = json.loads(sidecar_bytes)
         if isinstance(sidecar, list):  # written before words were kept: lengths only
             sidecar = {"lengths": sidecar, "words": []}
         lengths = sidecar["lengths"]
         words = tuple(tuple(SpokenWord.from_list(w) for w in take) for take in sidecar["words"])
-        with wave.open(str(path), "rb") as wav:
+        with wave.open(io.BytesIO(wav_bytes), "rb") as wav:
             rate = wav.getframerate()
             data = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16)
         bounds = np.cumsum([0, *lengths])

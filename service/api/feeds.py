@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -21,7 +19,6 @@ from service.feeds.store import EpisodeRecord, Feed, FeedStore, new_token
 from service.fetch import fetch
 from service.settings import Settings
 from service.sources.poll import USER_AGENT
-from service.storage import Storage
 from service.web.http import public_base_url
 from workers.errors import FetchError, ImageTooLarge, InvalidImage, ResponseTooLarge
 
@@ -157,12 +154,6 @@ def delete_feed(slug: str, feeds: FeedStoreDep, storage: StorageDep, caller: Cal
     return Response(status_code=204)
 
 
-def _store_bytes(storage: Storage, key: str, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=storage.local_path(key).parent, delete=False) as f:
-        f.write(data)
-    storage.publish(key, Path(f.name))
-
-
 async def _form_image(request: Request) -> bytes:
     async with request.form(max_files=1, max_fields=5) as form:  # closes its temp files
         upload = form.get("image")
@@ -257,7 +248,7 @@ async def put_feed_image(
                 break  # refuse without reading the rest
     art = rules.check_artwork(bytes(data), MAX_ARTWORK_BYTES)
     storage.delete_prefix(feed_prefix(slug))
-    _store_bytes(storage, artwork_key(slug, art.extension), art.data)
+    storage.write_bytes(artwork_key(slug, art.extension), art.data)
     feed = feeds.update(
         slug,
         owner=caller.scope,

@@ -7,12 +7,12 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Request, Response, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from service.api.deps import (
     ApiKey,
@@ -43,7 +43,6 @@ from workers.text.lexicon import request_lexicon
 
 log = logging.getLogger(__name__)
 
-READ_BLOCK: Final = 64 * 1024
 FILENAME_CHARS: Final = 80
 SPEECHMARKS_MIME: Final = "application/x-json-stream"
 """What Amazon Polly answers speech marks with: JSON objects, one a line."""
@@ -194,11 +193,21 @@ def audio_response(
     if_none_match: str | None = None,
 ) -> Response:
     """A finished job's audio with ETag, If-None-Match (304), If-Range and Range (206/416)
-    handling; shared by this API, the listening page and the feeds' episode enclosures."""
+    handling; shared by this API, the listening page and the feeds' episode enclosures.
+    With object storage, a GET is redirected to a presigned URL (the store, or a CDN before
+    it, serves the bytes and the Range); HEAD is answered here, with the exact length."""
     headers, key = _audio_headers(job)
     if if_none_match is not None and etag_matches(if_none_match, headers["ETag"]):
         # RFC 9110 §13.2.2: If-None-Match is evaluated before Range, with weak comparison.
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    if not head:
+        url = storage.download_url(
+            key,
+            content_type=headers["Content-Type"],
+            content_disposition=headers["Content-Disposition"],
+        )
+        if url is not None:
+            return RedirectResponse(url, status.HTTP_302_FOUND, {"Cache-Control": "no-store"})
     size = storage.size(key)
     if if_range and if_range.strip() != headers["ETag"]:
         range_header = None  # the file changed since the client's copy: send it whole
@@ -211,26 +220,16 @@ def audio_response(
     headers["Content-Length"] = str(end - start + 1)
     if head:
         return Response(status_code=code, headers=headers)
-    return StreamingResponse(
-        _read_span(storage, key, start, end), status_code=code, headers=headers
-    )
-
-
-def _read_span(storage: StorageDep, key: str, start: int, end: int) -> Iterator[bytes]:
-    with storage.open(key) as fh:
-        fh.seek(start)
-        left = end - start + 1
-        while left > 0:
-            block = fh.read(min(READ_BLOCK, left))
-            if not block:
-                break
-            left -= len(block)
-            yield block
+    return StreamingResponse(storage.read_range(key, start, end), status_code=code, headers=headers)
 
 
 _AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
     206: {"description": "The requested byte range."},
+    302: {
+        "description": "With object storage: a presigned URL of the file, which serves "
+        "Range itself (`NARRATE_STORAGE_REDIRECT`; HEAD is never redirected)."
+    },
     304: {"description": "`If-None-Match` named the file's ETag: the client's copy is current."},
     409: {"model": ErrorOut, "description": "The job has no audio (not done)."},
     416: {"model": ErrorOut, "description": "The range is outside the file."},

@@ -48,6 +48,11 @@ def audio_duration(path: Path) -> float:
     return float(audio.info.length)
 
 
+def _stored_duration(storage: Storage, key: str) -> float:
+    with storage.local_copy(key) as path:
+        return audio_duration(path)
+
+
 def episode_text(job: Job, timings: list[SentenceTiming]) -> tuple[str, str]:
     """(title, description): the job's delivered title and the article's opening."""
     title = job.title
@@ -91,7 +96,7 @@ def add_job_to_feed(
         description=description or auto_description,
         audio_size=storage.size(key),
         audio_mime=result.mime,
-        duration=audio_duration(storage.local_path(key)),
+        duration=_stored_duration(storage, key),
         published_at=job.finished_at,
         guid=job.request.episode_guid,
     )

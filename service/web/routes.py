@@ -380,8 +380,7 @@ def feed_artwork(
     feed = _feed_for(feeds, slug, token)
     if not feed.image_key or not feed.image_key.endswith(f".{ext}"):
         raise FeedNotFound(slug)
-    with storage.open(feed.image_key) as fh:
-        data = fh.read()
+    data = storage.read_bytes(feed.image_key)
     return Response(data, media_type=feed.image_mime, headers={"Cache-Control": FEED_CACHE})
 
 
