@@ -13,10 +13,12 @@ yet), so the cache can stay above its bound when that much is in use.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Final
 
@@ -90,9 +92,20 @@ def load_chunk_audio(storage: Storage, cache_key: str, index: int) -> ChunkAudio
 def parse_byte_size(text: str) -> int:
     """`2GiB`, `500MB`, `1.5G` or a number of bytes, as the setting reads them."""
     try:
-        return int(TypeAdapter(ByteSize).validate_python(text))
+        size = TypeAdapter(ByteSize).validate_python(text)
     except ValidationError:
         raise InputError(f"not a size: {text!r} (e.g. 2GiB, 500MB or a number of bytes)") from None
+    # pydantic multiplies in floating point and truncates ("8.152kB" → 8151): redo the
+    # arithmetic exactly, to the nearest byte, with the unit it recognised.
+    number = re.match(r"\s*(\d+(?:\.\d+)?)", str(text))
+    if number is None or "." not in number.group(1):
+        return int(size)
+    value = Decimal(number.group(1))
+    unit = Decimal(int(size)) / value if value else Decimal(1)
+    for candidate in (10**3, 2**10, 10**6, 2**20, 10**9, 2**30, 10**12, 2**40, 1):
+        if abs(unit - candidate) / candidate < Decimal("0.01"):
+            return int((value * candidate).to_integral_value(ROUND_HALF_UP))
+    return int(size)
 
 
 def cache_key_of(storage_key: str) -> str:

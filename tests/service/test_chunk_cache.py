@@ -23,6 +23,7 @@ from service.cache import (
     RECENT_USE_GRACE_S,
     ChunkCachePruner,
     group_chunk_files,
+    parse_byte_size,
     prune_chunk_cache,
     removable_oldest_first,
 )
@@ -473,3 +474,12 @@ def wait_for_removal(storage: DirectoryStorage, key: str, timeout: float = 10.0)
             return False
         time.sleep(0.1)
     return True
+
+
+@given(st.integers(0, 10**12), st.sampled_from([("kB", 1000), ("MB", 10**6)]))
+def test_decimal_sizes_mean_the_bytes_they_say(size: int, unit: tuple[str, int]) -> None:
+    """`8.152kB` is 8152 bytes (not 8151, as multiplying in floating point gives)."""
+    name, factor = unit
+    if size % (factor // 1000):
+        size -= size % (factor // 1000)  # MB written with three decimals at most here
+    assert parse_byte_size(f"{size / factor}{name}") == size
