@@ -12,9 +12,18 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from workers.errors import EmptyInput
-from workers.text.furniture import ScoredLine, score_lines, story_lines
+from workers.text.furniture import (
+    ScoredLine,
+    is_byline,
+    is_date_line,
+    is_page_prompt,
+    is_time_line,
+    label,
+    looks_like_date,
+    story_lines,
+)
 from workers.text.rules import is_heading_line, markdown_heading
-from workers.text.segment import Block, BlockKind
+from workers.text.segment import Block, BlockKind, plain_text_blocks
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,9 @@ class ExtractedArticle:
     title: str | None = None
     author: str | None = None
     date: str | None = None
+
+
+_WORD: Final = re.compile(r"\w+")
 
 
 def _kind_of_line(text: str) -> BlockKind:
@@ -49,52 +61,182 @@ def extract_scraped_text(text: str, scored: list[ScoredLine] | None = None) -> E
 # ---------------------------------------------------------------- HTML
 
 _HTML_BLOCKS: Final = {"head": BlockKind.HEADING, "p": BlockKind.PARAGRAPH}
-_HTML_CONTAINERS: Final = frozenset({"list", "quote", "div", "item"})
-_HTML_SKIPPED: Final = frozenset({"code", "table", "graphic", "ref"})
+_HTML_CONTAINERS: Final = frozenset({"list", "quote", "div", "item", "table", "row"})
+_HTML_SKIPPED: Final = frozenset({"code", "graphic"})
 MAX_HTML_DEPTH: Final = 50
 """Containers (lists, quotes, divs) nested deeper than this are read as one paragraph
 each: the walk is recursive, and no article nests its text fifty levels deep."""
 
+LINK_DENSE: Final = 0.5
+"""A short block whose text is at least this share link text is a teaser or navigation."""
+
+SHORT_BLOCK_WORDS: Final = 20
+"""Blocks up to this long can be page furniture (labels, teasers, prompts); longer ones
+are prose and are only dropped when they repeat a longer block word for word."""
+
+MIN_LINKED_HEADLINE_WORDS: Final = 3
+"""A body line that is also the text of a link elsewhere on the page is a teaser headline
+(a related-story rail); one- and two-word lines ("Weather") may be a section's heading."""
+
+REPEAT_SHINGLE_WORDS: Final = 5
+"""A block all of whose five-word runs are inside one longer block repeats it (a pull quote)."""
+
+MAX_REPEAT_CANDIDATES: Final = 8
+"""Blocks remembered per five-word run: bounds the repeat search on pages that say the same
+thing hundreds of times."""
+
+HEAD_BLOCKS: Final = 4
+"""How many blocks at the top of the body may be the headline, byline or dateline."""
+
+
+@dataclass(frozen=True)
+class _HtmlBlock:
+    block: Block
+    link_share: float
+    """How much of the block's text is link text (0 to 1)."""
+
 
 def extract_html(html: str) -> ExtractedArticle:
-    """The article in an HTML page: trafilatura's main text, headings kept, and its metadata."""
-    import trafilatura
+    """The article in an HTML page: trafilatura's main text (its default, recall-first
+    settings), headings kept, and its metadata.
 
+    Lines are dropped from trafilatura's body only on evidence that they are page
+    furniture (`_is_html_furniture`); the headline, byline and dateline at its top are
+    metadata (read first, by `workers.text.prepare`, for every input format).
+    """
+    import lxml.html
+    import trafilatura
+    from lxml.etree import ParserError
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ParserError, ValueError):
+        raise EmptyInput("no article text found in the HTML") from None
+    page_links = _page_link_texts(tree)
     document = trafilatura.bare_extraction(
-        html,
+        tree,
         include_comments=False,
-        include_tables=False,
         include_formatting=True,
+        include_links=True,
         with_metadata=True,
-        favor_precision=True,
     )
     if document is None or document.body is None:
         raise EmptyInput("no article text found in the HTML")
-    blocks: list[Block] = []
-    _collect_html_blocks(document.body, blocks)
-    # trafilatura keeps some in-body furniture (share rows, "Read more" links, newsletter
-    # prompts); the line scorer that cleans scraped text drops those lines here.
-    furniture = {line.text for line in score_lines([b.text for b in blocks]) if line.is_furniture}
-    blocks = [b for b in blocks if b.text not in furniture]
-    title = document.title or None
-    if title and not (blocks and blocks[0].text == title):
-        blocks.insert(0, Block(BlockKind.HEADING, title))
-    return ExtractedArticle(blocks, title=title, author=document.author, date=document.date)
+    found: list[_HtmlBlock] = []
+    _collect_html_blocks(document.body, found)
+    repeats = _repeated_blocks([b.block for b in found])
+    blocks = [
+        b.block
+        for i, b in enumerate(found)
+        if i not in repeats and not _is_html_furniture(b, page_links)
+    ]
+    title = _squash(document.title or "") or None
+    author = document.author or None
+    blocks = _without_head(blocks, title, author, document.description)
+    return ExtractedArticle(blocks, title=title, author=author, date=document.date)
 
 
-def _collect_html_blocks(element: object, blocks: list[Block], depth: int = 0) -> None:
+def _page_link_texts(tree: object) -> frozenset[str]:
+    """The texts of the page's links (not in-page anchors), as `_label` compares them."""
+    texts = set()
+    for link in tree.iter("a"):  # type: ignore[attr-defined]
+        if not (link.get("href") or "").startswith("#"):
+            texts.add(label(link.text_content()))
+    return frozenset(texts)
+
+
+def _is_html_furniture(found: _HtmlBlock, page_links: frozenset[str]) -> bool:
+    text = found.block.text
+    if is_page_prompt(text) or is_date_line(text):
+        return True
+    words = len(text.split())
+    if words > SHORT_BLOCK_WORDS:
+        return False
+    return found.link_share >= LINK_DENSE or (
+        words >= MIN_LINKED_HEADLINE_WORDS and label(text) in page_links
+    )
+
+
+def _repeated_blocks(blocks: list[Block]) -> set[int]:
+    """Positions of paragraphs whose words all stand, in order, in one longer block."""
+    runs = [_word_runs(b.text) for b in blocks]
+    where: dict[str, list[int]] = {}
+    for index, block_runs in enumerate(runs):
+        for run in set(block_runs):
+            holders = where.setdefault(run, [])
+            if len(holders) < MAX_REPEAT_CANDIDATES:
+                holders.append(index)
+    repeated = set()
+    for index, block_runs in enumerate(runs):
+        if not block_runs or blocks[index].kind is BlockKind.HEADING:
+            continue
+        shared = set.intersection(*(set(where[run]) for run in block_runs)) - {index}
+        if any(len(runs[other]) > len(block_runs) for other in shared):
+            repeated.add(index)
+    return repeated
+
+
+def _word_runs(text: str) -> list[str]:
+    words = _WORD.findall(text.lower())
+    return [
+        " ".join(words[i : i + REPEAT_SHINGLE_WORDS])
+        for i in range(len(words) - REPEAT_SHINGLE_WORDS + 1)
+    ]
+
+
+def _without_head(
+    blocks: list[Block], title: str | None, author: str | None, description: str | None
+) -> list[Block]:
+    """`blocks` less the page's head at their top: what stands above the headline (a
+    section label), the headline, the standfirst (the page's description) right under it,
+    and bylines, datelines and timestamps."""
+    top = [label(b.text) for b in blocks[:HEAD_BLOCKS]]
+    head = 0
+    if title and label(title) in top:
+        head = top.index(label(title)) + 1
+        if description and head < len(blocks) and label(blocks[head].text) == label(description):
+            head += 1
+    while (
+        head < len(blocks) and head < HEAD_BLOCKS + 2 and _is_head_line(blocks[head].text, author)
+    ):
+        head += 1
+    return blocks[head:]
+
+
+def _is_head_line(text: str, author: str | None) -> bool:
+    return is_byline(text, author) or looks_like_date(text) or is_time_line(text)
+
+
+def _collect_html_blocks(element: object, blocks: list[_HtmlBlock], depth: int = 0) -> None:
     for child in element:  # type: ignore[attr-defined]
         tag = child.tag
         if tag in _HTML_SKIPPED:
             continue
         if tag in _HTML_CONTAINERS and len(child) and depth < MAX_HTML_DEPTH:
+            if tag == "row":
+                cells = [_squash("".join(cell.itertext())) for cell in child]
+                text = ", ".join(cell for cell in cells if cell)
+                if text:
+                    blocks.append(_HtmlBlock(Block(BlockKind.PARAGRAPH, text), 0.0))
+                continue
             if child.text and child.text.strip():
-                blocks.append(Block(BlockKind.PARAGRAPH, _squash(child.text)))
+                blocks.append(_HtmlBlock(Block(BlockKind.PARAGRAPH, _squash(child.text)), 0.0))
             _collect_html_blocks(child, blocks, depth + 1)
             continue
-        text = _squash("".join(child.itertext()))
-        if text:
-            blocks.append(Block(_HTML_BLOCKS.get(tag, BlockKind.PARAGRAPH), text))
+        for line_break in child.iter("lb"):
+            line_break.text = "\n"
+        text = "".join(child.itertext()).strip()
+        if not text:
+            continue
+        linked = sum(len(_squash("".join(ref.itertext()))) for ref in child.iter("ref"))
+        link_share = min(linked / len(_squash(text)), 1.0)
+        kind = _HTML_BLOCKS.get(tag, BlockKind.PARAGRAPH)
+        if "\n" in text and kind is BlockKind.PARAGRAPH:
+            # Paragraphs split by <br> (old blog templates): hard breaks inside a sentence
+            # are joined again, short unpunctuated lines become headings.
+            blocks.extend(_HtmlBlock(b, link_share) for b in plain_text_blocks(text))
+        else:
+            blocks.append(_HtmlBlock(Block(kind, _squash(text)), link_share))
 
 
 def _squash(text: str) -> str:

@@ -50,10 +50,16 @@ this many times: one fundraising phrase can be quoted in a story, four make an a
 
 SECTION_LABELS: Final = frozenset(
     {
+        "ad",
         "advertisement",
+        "article continues below",
+        "article continues below advertisement",
+        "article continues after advertisement",
         "back to top",
         "comments",
         "contact us",
+        "continue reading below",
+        "discussion about this post",
         "continue reading",
         "editors picks",
         "follow us",
@@ -84,8 +90,16 @@ SECTION_LABELS: Final = frozenset(
         "share",
         "share this article",
         "share this story",
+        "share this",
+        "sign up",
+        "subscribe",
+        "subscribe now",
         "sign in",
         "sponsored",
+        "sponsored content",
+        "story continues below",
+        "story continues below advertisement",
+        "story continues after advertisement",
         "top stories",
         "trending",
         "watch",
@@ -93,6 +107,13 @@ SECTION_LABELS: Final = frozenset(
     }
 )
 """Lines that are only one of these labels (case and punctuation aside) are navigation."""
+
+TIMESTAMP: Final = (
+    r"^(?:(?:updated|posted|published):?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$"
+    r"|^\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago$"
+)
+READING_TIME: Final = r"^\d+\s*min(?:ute)?s?\s*read$"
+_TIME_LINE: Final = re.compile(f"{TIMESTAMP}|{READING_TIME}", re.IGNORECASE)
 
 CUES: Final[tuple[Cue, ...]] = (
     _cue("form", r"indicates required|required field|enter (?:your |correct )?e-?mail", 6),
@@ -159,13 +180,8 @@ CUES: Final[tuple[Cue, ...]] = (
         r"^listen to (?:this|the) (?:article|story)|(?<!\d)\d+\s*min(?:ute)?s? listen\b",
         6,
     ),
-    _cue(
-        "timestamp",
-        r"^(?:updated:?\s*)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$"
-        r"|^\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago$",
-        6,
-    ),
-    _cue("reading time", r"^\d+\s*min(?:ute)?s?\s*read$", 6),
+    _cue("timestamp", TIMESTAMP, 6),
+    _cue("reading time", READING_TIME, 6),
     _cue("copyright", r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", 6),
     _cue(
         "payment logos",
@@ -184,9 +200,35 @@ CUES: Final[tuple[Cue, ...]] = (
 )
 """Furniture features and their weights. Add a row to teach the cleaner a new kind."""
 
+PAGE_PROMPT: Final = re.compile(
+    r"^(?:(?:read more|read also|also read|related|see also|more on this(?: story)?|watch|"
+    r"listen|read next|recommended|more from)\s*[:|»›>]"
+    r"|(?:sign up|subscribe) (?:for|to|now|here)\b|get (?:the|our) [\w' ]{0,40}newsletter\b"
+    r"|thanks for reading\b.*\bsubscribe\b|share (?:this|on)\b|\* indicates required"
+    r"|enter your e-?mail\b)",
+    re.IGNORECASE,
+)
+"""The opening of a line that only page furniture says: a teaser label, a sign-up or share
+prompt, a form label."""
+
+MAX_PROMPT_WORDS: Final = 20
+"""A prompt is short: a longer line that opens like one ("Sign up for the lottery opens…")
+is read as prose."""
+
+
+def is_page_prompt(text: str) -> bool:
+    """True for a line the page says around every story: a section or advertisement label
+    ("Story continues below advertisement"), a teaser label ("Read more: …"), a sign-up or
+    share prompt. Evidence enough to drop a line whatever else it holds."""
+    return label(text) in SECTION_LABELS or (
+        len(text.split()) <= MAX_PROMPT_WORDS and bool(PAGE_PROMPT.search(text.strip()))
+    )
+
+
 _TEASER_END: Final = re.compile(r"(?:…|\.\.\.)\s*$")
 _NAME: Final = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
 _BYLINE: Final = re.compile(rf"^[Bb]y\s+(?P<author>{_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)")
+_PROSE_WORD: Final = re.compile(r"\b[a-z]{4,}\b")
 _LABEL_CHARS: Final = re.compile(r"[^a-z ]+")
 
 
@@ -217,7 +259,7 @@ class ScoredLine:
 
 def score_lines(lines: list[str]) -> list[ScoredLine]:
     """Score every non-blank line; `index` is its position in `lines`."""
-    counts = Counter(_label(line) for line in lines if line.strip())
+    counts = Counter(label(line) for line in lines if line.strip())
     scored = []
     for index, raw in enumerate(lines):
         text = raw.strip()
@@ -233,10 +275,10 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
             cue.weight * min(len(cue.pattern.findall(text)), MAX_CUE_REPEATS) for cue in cues
         )
         names = [cue.name for cue in cues]
-        if _label(text) in SECTION_LABELS:
+        if label(text) in SECTION_LABELS:
             furniture += STRONG_FURNITURE
             names.append("section label")
-        if counts[_label(text)] > 1 and words <= SHORT_LINE_WORDS:
+        if counts[label(text)] > 1 and words <= SHORT_LINE_WORDS:
             # Repeated labels ("Subscribe") are page chrome; a repeated paragraph is prose.
             furniture += REPEATED_LINE_WEIGHT
             names.append("repeated")
@@ -247,7 +289,8 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
     return scored
 
 
-def _label(text: str) -> str:
+def label(text: str) -> str:
+    """`text` as labels compare: lowercase letters and single spaces only."""
     return " ".join(_LABEL_CHARS.sub(" ", text.lower().replace("'", "")).split())
 
 
@@ -337,7 +380,17 @@ _DATE_LINE: Final = re.compile(
 
 def _is_metadata(line: ScoredLine) -> bool:
     """A byline or dateline: article metadata, not text to read."""
-    return bool(_byline(line.text)) or _looks_like_date(line.text)
+    return bool(_byline(line.text)) or looks_like_date(line.text)
+
+
+def is_byline(text: str, author: str | None = None) -> bool:
+    """A byline line: "By NAME", or (when the author is known) a short line opening with the
+    author's name ("Maria Lopez, City Hall reporter")."""
+    if _byline(text):
+        return True
+    return bool(author) and (
+        len(text.split()) <= SHORT_LINE_WORDS and label(text).startswith(label(author or ""))
+    )
 
 
 def _byline(text: str) -> re.Match[str] | None:
@@ -347,5 +400,18 @@ def _byline(text: str) -> re.Match[str] | None:
     return _BYLINE.match(text)
 
 
-def _looks_like_date(text: str) -> bool:
+def is_time_line(text: str) -> bool:
+    """A line that only says when ("4:52 p.m.", "Updated 09:30 GMT", "3 hours ago") or how
+    long the read is ("4 min read")."""
+    return bool(_TIME_LINE.match(text.strip()))
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is only a date or a time, with no words of a sentence around it ("Monday,
+    June 3, 2024, 4:15 p.m. EDT" is; "March 5, 2024, the council voted" is not)."""
+    return is_time_line(text) or (looks_like_date(text) and not _PROSE_WORD.search(text))
+
+
+def looks_like_date(text: str) -> bool:
+    """A dateline: a short line that is a date ("Updated June 3, 2024, 4:15 p.m.")."""
     return len(text.split()) <= 10 and bool(_DATE_LINE.match(text))
