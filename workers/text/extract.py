@@ -14,6 +14,7 @@ from typing import Final
 from workers.errors import EmptyInput
 from workers.text.furniture import (
     ScoredLine,
+    byline_author,
     is_byline,
     is_date_line,
     is_page_prompt,
@@ -41,6 +42,107 @@ _WORD: Final = re.compile(r"\w+")
 
 def _kind_of_line(text: str) -> BlockKind:
     return BlockKind.HEADING if is_heading_line(text) else BlockKind.PARAGRAPH
+
+
+# ---------------------------------------------------------------- the head: headline, byline
+
+BYLINE_LOOKAHEAD: Final = 3
+"""How many blocks at the top of an article may hold its byline."""
+
+
+def head_of_blocks(blocks: list[Block]) -> ExtractedArticle:
+    """Plain or Markdown text: a heading on top is the headline; a "By NAME" line among the
+    first blocks is the byline (taken out of the body: `with_head` reads it)."""
+    title = blocks[0].text if blocks and blocks[0].kind is BlockKind.HEADING else None
+    for position, block in enumerate(blocks[:BYLINE_LOOKAHEAD]):
+        if author := byline_author(block.text):
+            return ExtractedArticle(blocks[:position] + blocks[position + 1 :], title, author)
+    return ExtractedArticle(blocks, title)
+
+
+def with_head(
+    blocks: list[Block],
+    title: str | None,
+    author: str | None,
+    *,
+    read_title: bool = True,
+    read_byline: bool = True,
+) -> list[Block]:
+    """The blocks to read: the headline, then "By NAME", then the body, each said once.
+
+    A body that already opens with the headline or a byline loses those lines here, so
+    every input format reads its head the same way (and not at all when turned off).
+    """
+    body = list(blocks)
+    if title and body and label(body[0].text) == label(title):
+        body = body[1:]
+    body = [
+        block
+        for position, block in enumerate(body)
+        if position >= BYLINE_LOOKAHEAD or not is_byline(block.text, author)
+    ]
+    head = []
+    if read_title and title:
+        head.append(Block(BlockKind.HEADING, title))
+    if read_byline and author:
+        head.append(Block(BlockKind.HEADING, f"By {spoken_names(author)}"))
+    return head + body
+
+
+def spoken_names(author: str) -> str:
+    """Authors as a byline says them: "A; B; C" (trafilatura's list) → "A, B and C"."""
+    names = [name.strip() for name in re.split(r"\s*[;|]\s*", author) if name.strip()]
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else author
+
+
+# ---------------------------------------------------------------- hard-wrapped text
+
+MIN_WRAPPED_LINES: Final = 4
+WRAP_WIDTHS: Final = (40, 100)
+"""Line widths a hard-wrapping tool uses (e-mail and terminals: 72 to 80)."""
+
+FULL_LINE_SHARE: Final = 0.5
+"""Text is hard-wrapped when at least this share of its lines come near the wrap width."""
+
+FULL_LINE: Final = 0.75
+"""A line at least this share of the wrap width counts as full."""
+
+WRAP_TOLERANCE: Final = 2
+"""Characters a wrapped line may fall short of the width estimated from the text."""
+
+_LINE_START_BLOCK: Final = re.compile(r"^\s*(?:[-*+•]\s|\d+[.)]\s|#|>)")
+
+
+def rejoin_hard_wraps(text: str) -> str:
+    """Text broken at a fixed width (~70 characters) with its paragraphs on one line each.
+
+    A line was broken by the wrapper when the next line's first word would not have fit
+    on it; any other line end (a short last line, a heading, a blank line, a list item)
+    is the writer's own and stays. Text that is not hard-wrapped is returned as it is.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < MIN_WRAPPED_LINES:
+        return text
+    width = lengths[(len(lengths) - 1) * 95 // 100]
+    full = sum(1 for n in lengths if n >= width * FULL_LINE)
+    if not WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1] or full < FULL_LINE_SHARE * len(lengths):
+        return text
+    out: list[str] = []
+    joining = False
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        piece = line.strip() if joining else line.rstrip()
+        out.append(piece if not joining else f" {piece}")
+        next_word = following.split(maxsplit=1)[0] if following.strip() else ""
+        joining = bool(
+            line.strip()
+            and next_word
+            and not _LINE_START_BLOCK.match(following)
+            and len(line.rstrip()) + 1 + len(next_word) > width - WRAP_TOLERANCE
+        )
+        if not joining:
+            out.append("\n")
+    return "".join(out).rstrip("\n") + ("\n" if text.endswith("\n") else "")
 
 
 # ---------------------------------------------------------------- scraped text
@@ -333,8 +435,7 @@ def extract_markdown(text: str) -> ExtractedArticle:
         else:
             pending.append(line.strip())
     flush()
-    title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), None)
-    return ExtractedArticle(blocks=blocks, title=title)
+    return head_of_blocks(blocks)
 
 
 def _add_heading(blocks: list[Block], text: str) -> None:

@@ -42,6 +42,8 @@ MAX_PROSE_POINTS: Final = 6.0
 MIN_PROSE_WORDS: Final = 5
 REPEATED_LINE_WEIGHT: Final = 4.0
 MAX_LINE_PENALTY: Final = 3.0
+PAGE_PROMPT_PENALTY: Final = 1.0
+"""What a page prompt costs the story run around it (see `best_run`)."""
 HEAD_LOOKBACK: Final = 6
 """How many lines above the story's first paragraph may hold its byline and headline."""
 MAX_CUE_REPEATS: Final = 3
@@ -204,12 +206,15 @@ PAGE_PROMPT: Final = re.compile(
     r"^(?:(?:read more|read also|also read|related|see also|more on this(?: story)?|watch|"
     r"listen|read next|recommended|more from)\s*[:|»›>]"
     r"|(?:sign up|subscribe) (?:for|to|now|here)\b|get (?:the|our) [\w' ]{0,40}newsletter\b"
+    r"|(?:the )?(?:story|article) continues (?:below|after)\b"
     r"|thanks for reading\b.*\bsubscribe\b|share (?:this|on)\b|\* indicates required"
     r"|enter your e-?mail\b)",
     re.IGNORECASE,
 )
 """The opening of a line that only page furniture says: a teaser label, a sign-up or share
 prompt, a form label."""
+
+PAGE_PROMPT_CUE: Final = "page prompt"
 
 MAX_PROMPT_WORDS: Final = 20
 """A prompt is short: a longer line that opens like one ("Sign up for the lottery opens…")
@@ -260,6 +265,7 @@ class ScoredLine:
 def score_lines(lines: list[str]) -> list[ScoredLine]:
     """Score every non-blank line; `index` is its position in `lines`."""
     counts = Counter(label(line) for line in lines if line.strip())
+    following = _next_lines(lines)
     scored = []
     for index, raw in enumerate(lines):
         text = raw.strip()
@@ -278,8 +284,16 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
         if label(text) in SECTION_LABELS:
             furniture += STRONG_FURNITURE
             names.append("section label")
-        if counts[label(text)] > 1 and words <= SHORT_LINE_WORDS:
-            # Repeated labels ("Subscribe") are page chrome; a repeated paragraph is prose.
+        if is_page_prompt(text):
+            furniture = max(furniture, STRONG_FURNITURE)
+            names.append(PAGE_PROMPT_CUE)
+        if (
+            counts[label(text)] > 1
+            and words <= SHORT_LINE_WORDS
+            and not _introduces_prose(text, following[index])
+        ):
+            # Repeated labels ("Subscribe") are page chrome; a repeated paragraph is prose,
+            # and so is a repeated heading over prose (the story's own structure).
             furniture += REPEATED_LINE_WEIGHT
             names.append("repeated")
         prose = 0.0  # a cut-off blurb ("…") ends like a sentence but is a teaser
@@ -287,6 +301,28 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
             prose = min(words * PROSE_POINTS_PER_WORD, MAX_PROSE_POINTS)
         scored.append(ScoredLine(index, text, prose, furniture, tuple(names)))
     return scored
+
+
+def _next_lines(lines: list[str]) -> list[str]:
+    """For each line, the next non-blank line after it (stripped; "" at the end)."""
+    following = [""] * len(lines)
+    after = ""
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = after
+        if lines[index].strip():
+            after = lines[index].strip()
+    return following
+
+
+def _introduces_prose(text: str, following: str) -> bool:
+    """A heading over a line of prose: a heading of the story (furniture's headings sit over
+    links, labels and cut-off blurbs)."""
+    return (
+        is_heading_line(text)
+        and ends_sentence(following)
+        and not _TEASER_END.search(following)
+        and len(following.split()) >= MIN_PROSE_WORDS * 2
+    )
 
 
 def label(text: str) -> str:
@@ -305,7 +341,10 @@ def best_run(scored: list[ScoredLine]) -> tuple[int, int]:
     for position, line in enumerate(scored):
         if total <= 0:
             total, start = 0.0, position
-        total += max(line.score, -MAX_LINE_PENALTY)
+        # A page prompt ("Story continues below advertisement") is surely furniture and is
+        # dropped anyway: it costs the run little, so it does not cut the story in two.
+        penalty = PAGE_PROMPT_PENALTY if PAGE_PROMPT_CUE in line.cues else MAX_LINE_PENALTY
+        total += max(line.score, -penalty)
         if total > best:
             best, best_span = total, (start, position + 1)
     return best_span
@@ -353,22 +392,36 @@ def _is_teaser_headline(run: list[ScoredLine], position: int) -> bool:
 
 
 def _head_of_story(scored: list[ScoredLine], start: int) -> tuple[str | None, str | None, int]:
-    """Look back from the story's first line, past captions and prompts, for byline and headline.
+    """The headline and byline at the story's top; returns the title, the author and the new
+    start (the headline's position) when found.
 
-    Returns the title, the author and the new start (the headline's position) when found.
+    The byline is looked for a few lines around the story's first line; the headline is the
+    heading above it, past furniture, a dateline and at most one standfirst (which is
+    kept: it is the story's summary). With no byline, the headline is the heading right
+    above the first line, past captions, prompts and datelines.
     """
-    author = None
-    for position in range(start - 1, max(start - HEAD_LOOKBACK, 0) - 1, -1):
+    around = range(max(start - HEAD_LOOKBACK, 0), min(start + HEAD_LOOKBACK, len(scored)))
+    byline = next((p for p in around if _byline(scored[p].text)), None)
+    if byline is None:
+        return _heading_above(scored, start, None, standfirst=False) or (None, None, start)
+    author = byline_author(scored[byline].text)
+    found = _heading_above(scored, byline, author, standfirst=True)
+    return found or (None, author, min(start, byline))
+
+
+def _heading_above(
+    scored: list[ScoredLine], below: int, author: str | None, *, standfirst: bool
+) -> tuple[str, str | None, int] | None:
+    for position in range(below - 1, max(below - HEAD_LOOKBACK, 0) - 1, -1):
         line = scored[position]
-        if match := _byline(line.text):
-            author = match["author"]
-        elif line.is_furniture or _is_metadata(line):
+        if line.is_furniture or _is_metadata(line):
             continue
-        elif line.is_heading:
+        if line.is_heading:
             return line.text, author, position
-        else:
-            break
-    return None, author, start
+        if not (standfirst and line.prose > 0):
+            return None
+        standfirst = False
+    return None
 
 
 _DATE_LINE: Final = re.compile(
@@ -381,6 +434,12 @@ _DATE_LINE: Final = re.compile(
 def _is_metadata(line: ScoredLine) -> bool:
     """A byline or dateline: article metadata, not text to read."""
     return bool(_byline(line.text)) or looks_like_date(line.text)
+
+
+def byline_author(text: str) -> str | None:
+    """The name in a "By NAME" line, else None."""
+    match = _byline(text)
+    return match["author"] if match else None
 
 
 def is_byline(text: str, author: str | None = None) -> bool:

@@ -15,6 +15,9 @@ from workers.text.extract import (
     extract_html,
     extract_markdown,
     extract_scraped_text,
+    head_of_blocks,
+    rejoin_hard_wraps,
+    with_head,
 )
 from workers.text.furniture import score_lines
 from workers.text.lexicon import LEXICON_GROWTH_ALLOWANCE, MAX_LEXICON_GROWTH, Lexicon
@@ -64,11 +67,14 @@ class PreparedArticle:
 
 
 def extract_text(text: str) -> ExtractedArticle:
-    """Plain text: scraped pages lose their furniture; clean text is read as it is."""
+    """Plain text: scraped pages lose their furniture; clean text is read as it is.
+
+    Hard-wrapped text is first put back into one line per paragraph."""
+    text = rejoin_hard_wraps(text)
     scored = score_lines(text.split("\n"))  # lines as `story_lines` splits them
     if any(line.furniture for line in scored):
         return extract_scraped_text(text, scored)
-    return ExtractedArticle(blocks=plain_text_blocks(text))
+    return head_of_blocks(plain_text_blocks(text))
 
 
 LINE_BASED_FORMATS: Final = frozenset({InputFormat.TEXT, InputFormat.MARKDOWN})
@@ -91,6 +97,8 @@ def prepare_article(
     *,
     lexicon: Lexicon | None = None,
     date_order: DateOrder = DEFAULT_DATE_ORDER,
+    read_title: bool = True,
+    read_byline: bool = True,
 ) -> PreparedArticle:
     """Blocks and chunks of `text`; raises `EmptyInput` when nothing would be spoken.
 
@@ -98,6 +106,10 @@ def prepare_article(
     extractor learns (title, author, date) fills the gaps in `meta`. `lexicon` entries
     are applied to every sentence before normalization; `date_order` reads ambiguous
     numeric dates.
+
+    Every format but SSML is read headline first, then "By NAME" (`read_title`,
+    `read_byline`), from `meta` or else from what the extractor found; a body that already
+    opens with them does not say them twice. SSML is read exactly as written.
 
     The work is linear in the length of `text` whatever it holds: characters no stage
     can take are removed first, long lines are broken, and every later stage works on
@@ -124,6 +136,10 @@ def prepare_article(
         author=meta.author or extracted.author,
         date=meta.date or extracted.date,
     )
+    if input_format is not InputFormat.SSML:
+        blocks = with_head(
+            blocks, meta.title, meta.author, read_title=read_title, read_byline=read_byline
+        )
     chunks = segment_blocks(
         blocks,
         normalize=_normalizer(meta.language, lexicon, len(text), date_order),
