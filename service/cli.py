@@ -140,6 +140,8 @@ def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-de
         input_format_for(args.input, args.input_format),
         lexicon=_lexicon(args),
         date_order=load_settings().date_order,
+        read_title=args.read_title,
+        read_byline=args.read_byline,
     )
 
 
@@ -328,6 +330,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
     for key in ("title", "voice", "format"):
         if getattr(args, key):
             article[key] = getattr(args, key)
+    for key in ("read_title", "read_byline"):
+        if not getattr(args, key):
+            article[key] = False
     api_key = args.api_key or os.environ.get("NARRATE_API_KEY")
     output = Path(args.output) if args.output else None
     return submit_article(args.server, article, api_key, args.wait, output)
@@ -365,6 +370,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--language", default="en", help="article language (default: en)")
         p.add_argument("--title", help="title for the tags (default: from the article)")
         p.add_argument("--lexicon", help="pronunciation lexicon file (.tsv or .json)")
+        add_head_options(p)
+
+    def add_head_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--no-title",
+            dest="read_title",
+            action="store_false",
+            help="do not read the headline first",
+        )
+        p.add_argument(
+            "--no-byline", dest="read_byline", action="store_false", help='do not read "By NAME"'
+        )
 
     convert = commands.add_parser("convert", help="convert one article to audio, no server")
     add_text_options(convert)
@@ -444,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--voice")
     submit.add_argument("--speed", type=float, default=1.0)
     submit.add_argument("--format", choices=_FORMATS)
+    add_head_options(submit)
     submit.set_defaults(func=cmd_submit)
 
     cache = commands.add_parser("cache", help="the cache of synthesized chunk audio")

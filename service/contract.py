@@ -58,6 +58,12 @@ class JobRequest:
     owner: str | None = None
     """The id of the API key that submitted the job (never the key itself)."""
 
+    read_title: bool = True
+    """Read the headline first (the request's, the feed's setting, else on)."""
+
+    read_byline: bool = True
+    """Read "By NAME" after the headline when the author is known."""
+
     FROM_ARTICLE: ClassVar[frozenset[str]] = frozenset(
         {"speed", "format", "language", "title", "author", "publication", "date", "feed"}
     )

@@ -123,6 +123,8 @@ def prepare_job(ctx: WorkerContext, job_id: str) -> None:
         req.input_format,
         lexicon=lexicon,
         date_order=ctx.settings.date_order,
+        read_title=req.read_title,
+        read_byline=req.read_byline,
     )
     info = ArticleInfo.of(resolved_meta(article))
     version = lexicon.version if lexicon else NO_LEXICON

@@ -50,6 +50,10 @@ class FeedIn(BaseModel):
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool = False
     """Private feeds are only served with their token in the URL."""
+    read_title: bool = True
+    """Its articles are read headline first (a job may say otherwise)."""
+    read_byline: bool = True
+    """Its articles read "By NAME" after the headline (a job may say otherwise)."""
 
 
 class FeedPatch(BaseModel):
@@ -68,6 +72,8 @@ class FeedPatch(BaseModel):
     image_url: Annotated[str | None, Field(max_length=2000)] = None
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool | None = None
+    read_title: bool | None = None
+    read_byline: bool | None = None
 
 
 class EpisodeIn(BaseModel):
@@ -113,5 +119,7 @@ class FeedOut(BaseModel):
     private: bool
     token: str | None
     podcast_guid: str
+    read_title: bool = True
+    read_byline: bool = True
     links: FeedLinks
     episodes: list[EpisodeOut]

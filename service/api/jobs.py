@@ -98,15 +98,16 @@ def submit_job(
             field=field,
         )
     voice = catalog.get(article.voice or settings.default_voice)
+    reading = None
     if article.feed:
-        request.app.state.feeds.require(article.feed, caller.scope)
+        reading = request.app.state.feeds.require(article.feed, caller.scope).reading
     if article.callback_url:
         try:
             check_public_url(str(article.callback_url), settings.allow_private_urls)
         except UnsafeURL as exc:
             exc.field = "callback_url"
             raise
-    job_request = article.to_request(voice.id, owner=caller.key_id)
+    job_request = article.to_request(voice.id, owner=caller.key_id, reading=reading)
     request_lexicon(job_request.lexicon)  # a bad entry is a 422 now, not a failed job later
     stored = job_request.to_json()
     digest = hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()

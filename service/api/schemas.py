@@ -12,7 +12,7 @@ from service.store import Job, JobStatus
 from workers.master import AudioFormat
 from workers.pipeline import ISO_DATE_PATTERN
 from workers.synthesis import MAX_SPEED, MIN_SPEED
-from workers.text.prepare import InputFormat
+from workers.text.prepare import HeadReading, InputFormat
 
 SLUG_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,62}$"
 LANGUAGE_PATTERN: Final = r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
@@ -70,6 +70,13 @@ class ArticleIn(BaseModel):
         default=None, description="Called with the job's status JSON when it ends (signed)."
     )
     lexicon: Annotated[list[LexiconEntryIn] | None, Field(max_length=1000)] = None
+    read_title: bool | None = Field(
+        default=None, description="Read the headline first (default: the feed's setting, else on)."
+    )
+    read_byline: bool | None = Field(
+        default=None,
+        description='Read "By NAME" after it (default: the feed\'s setting, else on).',
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ArticleIn:
@@ -83,9 +90,17 @@ class ArticleIn(BaseModel):
     def source(self) -> str:
         return self.text if self.text is not None else self.html or ""
 
-    def to_request(self, voice: str, owner: str | None) -> JobRequest:
-        """The job's request, with the voice resolved (the default when none was asked)."""
+    def to_request(
+        self, voice: str, owner: str | None, reading: HeadReading | None = None
+    ) -> JobRequest:
+        """The job's request, with the voice resolved (the default when none was asked) and
+        the head's reading resolved: as asked, else `reading` (the feed's), else on."""
         as_given = self.model_dump(include=JobRequest.FROM_ARTICLE)
+        default = reading or HeadReading()
+        as_given["read_title"] = default.read_title if self.read_title is None else self.read_title
+        as_given["read_byline"] = (
+            default.read_byline if self.read_byline is None else self.read_byline
+        )
         return JobRequest(
             source=self.source,
             input_format=InputFormat.TEXT if self.text is not None else InputFormat.HTML,

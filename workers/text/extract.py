@@ -7,6 +7,7 @@ its block syntax. Every path returns the same `ExtractedArticle`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Final
@@ -23,7 +24,7 @@ from workers.text.furniture import (
     looks_like_date,
     story_lines,
 )
-from workers.text.rules import is_heading_line, markdown_heading
+from workers.text.rules import ends_sentence, is_heading_line, markdown_heading
 from workers.text.segment import Block, BlockKind, plain_text_blocks
 
 
@@ -85,7 +86,8 @@ def with_head(
     if read_title and title:
         head.append(Block(BlockKind.HEADING, title))
     if read_byline and author:
-        head.append(Block(BlockKind.HEADING, f"By {spoken_names(author)}"))
+        # A paragraph, not a heading: a byline is no chapter of the article.
+        head.append(Block(BlockKind.PARAGRAPH, f"By {spoken_names(author)}"))
     return head + body
 
 
@@ -97,18 +99,16 @@ def spoken_names(author: str) -> str:
 
 # ---------------------------------------------------------------- hard-wrapped text
 
-MIN_WRAPPED_LINES: Final = 4
+MIN_WRAPPED_LINES: Final = 2
 WRAP_WIDTHS: Final = (40, 100)
 """Line widths a hard-wrapping tool uses (e-mail and terminals: 72 to 80)."""
 
 FULL_LINE_SHARE: Final = 0.5
-"""Text is hard-wrapped when at least this share of its lines come near the wrap width."""
+"""Text is hard-wrapped when at least this share of the lines that have more of their
+paragraph after them come near the wrap width."""
 
 FULL_LINE: Final = 0.75
 """A line at least this share of the wrap width counts as full."""
-
-WRAP_TOLERANCE: Final = 2
-"""Characters a wrapped line may fall short of the width estimated from the text."""
 
 _LINE_START_BLOCK: Final = re.compile(r"^\s*(?:[-*+•]\s|\d+[.)]\s|#|>)")
 
@@ -117,32 +117,50 @@ def rejoin_hard_wraps(text: str) -> str:
     """Text broken at a fixed width (~70 characters) with its paragraphs on one line each.
 
     A line was broken by the wrapper when the next line's first word would not have fit
-    on it; any other line end (a short last line, a heading, a blank line, a list item)
-    is the writer's own and stays. Text that is not hard-wrapped is returned as it is.
+    on it (or, in any text, when an unfinished line goes on in lowercase); any other line
+    end (a short last line, a heading, a blank line, a list item) is the writer's own and
+    stays.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
-    if len(lengths) < MIN_WRAPPED_LINES:
-        return text
-    width = lengths[(len(lengths) - 1) * 95 // 100]
-    full = sum(1 for n in lengths if n >= width * FULL_LINE)
-    if not WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1] or full < FULL_LINE_SHARE * len(lengths):
-        return text
+    width = _wrap_width(lines)
     out: list[str] = []
     joining = False
     for line, following in zip(lines, [*lines[1:], ""], strict=True):
-        piece = line.strip() if joining else line.rstrip()
-        out.append(piece if not joining else f" {piece}")
+        out.append(f" {line.strip()}" if joining else line.rstrip())
         next_word = following.split(maxsplit=1)[0] if following.strip() else ""
+        full = bool(width) and len(line.rstrip()) + 1 + len(next_word) > width
         joining = bool(
             line.strip()
             and next_word
             and not _LINE_START_BLOCK.match(following)
-            and len(line.rstrip()) + 1 + len(next_word) > width - WRAP_TOLERANCE
+            and (full or (next_word[0].islower() and not ends_sentence(line.strip())))
         )
         if not joining:
             out.append("\n")
     return "".join(out).rstrip("\n") + ("\n" if text.endswith("\n") else "")
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width `lines` were hard-wrapped at, or None when they were not."""
+    # Lines with more of their paragraph after them: in wrapped text, most are near the
+    # width, and most stop inside a sentence (text with one paragraph a line: none do).
+    inner = [
+        line.rstrip()
+        for line, following in itertools.pairwise(lines)
+        if line.strip() and following.strip()
+    ]
+    if len(inner) < MIN_WRAPPED_LINES:
+        return None
+    lengths = sorted(len(line) for line in inner)
+    width = lengths[-1]
+    full = sum(1 for n in lengths if n >= width * FULL_LINE)
+    unfinished = sum(1 for line in inner if not ends_sentence(line.strip()))
+    wrapped = (
+        WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1]
+        and full >= FULL_LINE_SHARE * len(inner)
+        and unfinished >= FULL_LINE_SHARE * len(inner)
+    )
+    return width if wrapped else None
 
 
 # ---------------------------------------------------------------- scraped text

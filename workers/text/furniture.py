@@ -287,18 +287,19 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
         if is_page_prompt(text):
             furniture = max(furniture, STRONG_FURNITURE)
             names.append(PAGE_PROMPT_CUE)
-        if (
-            counts[label(text)] > 1
-            and words <= SHORT_LINE_WORDS
-            and not _introduces_prose(text, following[index])
-        ):
-            # Repeated labels ("Subscribe") are page chrome; a repeated paragraph is prose,
-            # and so is a repeated heading over prose (the story's own structure).
-            furniture += REPEATED_LINE_WEIGHT
-            names.append("repeated")
         prose = 0.0  # a cut-off blurb ("…") ends like a sentence but is a teaser
         if ends_sentence(text) and not _TEASER_END.search(text) and words >= MIN_PROSE_WORDS:
             prose = min(words * PROSE_POINTS_PER_WORD, MAX_PROSE_POINTS)
+        if (
+            counts[label(text)] > 1
+            and words <= SHORT_LINE_WORDS
+            and not prose
+            and not _introduces_prose(text, following[index])
+        ):
+            # Repeated labels ("Subscribe") are page chrome; a repeated sentence is prose,
+            # and so is a repeated heading over prose (the story's own structure).
+            furniture += REPEATED_LINE_WEIGHT
+            names.append("repeated")
         scored.append(ScoredLine(index, text, prose, furniture, tuple(names)))
     return scored
 
@@ -321,7 +322,7 @@ def _introduces_prose(text: str, following: str) -> bool:
         is_heading_line(text)
         and ends_sentence(following)
         and not _TEASER_END.search(following)
-        and len(following.split()) >= MIN_PROSE_WORDS * 2
+        and len(following.split()) >= MIN_PROSE_WORDS
     )
 
 

@@ -19,7 +19,7 @@ from workers.text.extract import (
     rejoin_hard_wraps,
     with_head,
 )
-from workers.text.furniture import score_lines
+from workers.text.furniture import label, score_lines
 from workers.text.lexicon import LEXICON_GROWTH_ALLOWANCE, MAX_LEXICON_GROWTH, Lexicon
 from workers.text.normalize import normalize_text
 from workers.text.segment import (
@@ -51,6 +51,14 @@ class ArticleMeta:
     publication: str | None = None
     date: str | None = None
     language: str = DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class HeadReading:
+    """Whether the headline and the byline are read before the body (per request, per feed)."""
+
+    read_title: bool = True
+    read_byline: bool = True
 
 
 @dataclass(frozen=True)
@@ -137,8 +145,14 @@ def prepare_article(
         date=meta.date or extracted.date,
     )
     if input_format is not InputFormat.SSML:
+        # A body that opens with its own headline reads that one; else the given title.
+        own = extracted.title and label(blocks[0].text) == label(extracted.title)
         blocks = with_head(
-            blocks, meta.title, meta.author, read_title=read_title, read_byline=read_byline
+            blocks,
+            extracted.title if own else meta.title,
+            meta.author,
+            read_title=read_title,
+            read_byline=read_byline,
         )
     chunks = segment_blocks(
         blocks,
