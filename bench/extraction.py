@@ -1,6 +1,6 @@
 """Extraction quality: Narrate vs plain `trafilatura.extract` on the corpus, side by side.
 
-    .venv/bin/python -m bench.extraction [--pages DIR] [--per-page]
+    .venv/bin/python bench/extraction.py [--pages DIR] [--per-page]
 
 Each page `X.html` in the corpus (`tests/workers/text/corpus/pages/`) has a gold body
 `X.gold.txt`. Both systems get the same HTML; each answer is scored against the gold body
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,6 +29,8 @@ from pathlib import Path
 from typing import Final
 
 ROOT: Final = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: the engine is imported from the checkout
+    sys.path.insert(0, str(ROOT))
 CORPUS: Final = ROOT / "tests" / "workers" / "text" / "corpus" / "pages"
 SHINGLE_WORDS: Final = 4
 _WORD: Final = re.compile(r"\w+")
