@@ -75,7 +75,7 @@ def with_head(
     every input format reads its head the same way (and not at all when turned off).
     """
     body = list(blocks)
-    if title and body and label(body[0].text) == label(title):
+    if title and body and same_headline(body[0].text, title):
         body = body[1:]
     body = [
         block
@@ -205,6 +205,9 @@ MAX_REPEAT_CANDIDATES: Final = 8
 """Blocks remembered per five-word run: bounds the repeat search on pages that say the same
 thing hundreds of times."""
 
+SITE_NAME_WORDS: Final = 4
+"""Words a page may add to its headline (" | The Daily Ledger") and still be that headline."""
+
 HEAD_BLOCKS: Final = 4
 """How many blocks at the top of the body may be the headline, byline or dateline."""
 
@@ -224,14 +227,12 @@ def extract_html(html: str) -> ExtractedArticle:
     furniture (`_is_html_furniture`); the headline, byline and dateline at its top are
     metadata (read first, by `workers.text.prepare`, for every input format).
     """
-    import lxml.html
     import trafilatura
-    from lxml.etree import ParserError
+    from trafilatura.utils import load_html
 
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ParserError, ValueError):
-        raise EmptyInput("no article text found in the HTML") from None
+    tree = load_html(html)
+    if tree is None:
+        raise EmptyInput("no article text found in the HTML")
     page_links = _page_link_texts(tree)
     document = trafilatura.bare_extraction(
         tree,
@@ -310,10 +311,10 @@ def _without_head(
     """`blocks` less the page's head at their top: what stands above the headline (a
     section label), the headline, the standfirst (the page's description) right under it,
     and bylines, datelines and timestamps."""
-    top = [label(b.text) for b in blocks[:HEAD_BLOCKS]]
     head = 0
-    if title and label(title) in top:
-        head = top.index(label(title)) + 1
+    at = [i for i, b in enumerate(blocks[:HEAD_BLOCKS]) if title and same_headline(b.text, title)]
+    if at:
+        head = at[0] + 1
         if description and head < len(blocks) and label(blocks[head].text) == label(description):
             head += 1
     while (
@@ -321,6 +322,19 @@ def _without_head(
     ):
         head += 1
     return blocks[head:]
+
+
+def same_headline(text: str, title: str) -> bool:
+    """`text` is the headline `title`: the same words, or one holds the other (a site's name
+    added to the page title, a kicker in front)."""
+    line, headline = label(text), label(title)
+    if line == headline:
+        return True
+    words, headline_words = len(line.split()), len(headline.split())
+    if min(words, headline_words) < MIN_LINKED_HEADLINE_WORDS:
+        return False
+    # Never a paragraph that opens with the headline's words and goes on.
+    return line in headline or (headline in line and words <= headline_words + SITE_NAME_WORDS)
 
 
 def _is_head_line(text: str, author: str | None) -> bool:

@@ -478,3 +478,14 @@ def _ends(blocks: list[Block]) -> set[int]:
 def test_text_with_one_paragraph_a_line_is_not_rewrapped(paragraphs: list[str]) -> None:
     text = "\n".join(paragraphs)
     assert rejoin_hard_wraps(text) == text
+
+
+def test_a_lede_that_opens_with_the_headline_is_kept() -> None:
+    lede = f"{HEADLINE}, the council decided on Tuesday after a decade of debate."
+    page = (
+        f"<html><head><title>{HEADLINE} | Herald</title></head><body><article>"
+        f"<h1>{HEADLINE}</h1><p>{lede}</p>" + "".join(f"<p>{p}</p>" for p in BODY)
+    ) + "</article></body></html>"
+    assert [b.text for b in extract_html(page).blocks] == [lede, *BODY]
+    spoken = prepare_article(page, input_format=InputFormat.HTML).blocks
+    assert [b.text for b in spoken][:2] == [HEADLINE, lede]
