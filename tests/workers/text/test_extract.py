@@ -489,3 +489,17 @@ def test_a_lede_that_opens_with_the_headline_is_kept() -> None:
     assert [b.text for b in extract_html(page).blocks] == [lede, *BODY]
     spoken = prepare_article(page, input_format=InputFormat.HTML).blocks
     assert [b.text for b in spoken][:2] == [HEADLINE, lede]
+
+
+def test_headings_named_by_the_pages_own_table_of_contents_are_kept() -> None:
+    heading = "What comes next for the harbor"
+    toc = f'<nav class="toc"><a href="/news/barrier#next">{heading}</a></nav>'
+    page = (
+        f"<html><body>{toc}<article><h1>{HEADLINE}</h1>"
+        + "".join(f"<p>{p}</p>" for p in BODY[:2])
+        + f"<h2>{heading}</h2>"
+        + "".join(f"<p>{p}</p>" for p in BODY[2:])
+        + "</article></body></html>"
+    )
+    blocks = extract_html(page).blocks
+    assert (BlockKind.HEADING, heading) in [(b.kind, b.text) for b in blocks]

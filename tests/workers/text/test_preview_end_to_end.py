@@ -16,15 +16,7 @@ from workers.text.prepare import prepare_article
     not SCRAPED_FIXTURE.exists(), reason=f"shared fixture absent: {SCRAPED_FIXTURE}"
 )
 def test_preview_of_the_scraped_page_is_the_story_alone() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "service.cli", "preview", str(SCRAPED_FIXTURE)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    spoken = [line for line in result.stdout.splitlines() if not line.startswith("--- chunk")]
+    spoken = _preview(SCRAPED_FIXTURE)
 
     lines = SCRAPED_FIXTURE.read_text(encoding="utf-8").splitlines()
     story = "\n\n".join(lines[n - 1] for n in FIXTURE_STORY_LINES)
@@ -47,7 +39,13 @@ def test_preview_of_the_scraped_page_is_the_story_alone() -> None:
 def test_preview_reads_the_headline_and_byline_unless_told_not_to(
     flags: list[str], first: str
 ) -> None:
-    page = Path(__file__).with_name("pages") / "harbor-herald.txt"
+    spoken = _preview(Path(__file__).with_name("pages") / "harbor-herald.txt", *flags)
+    assert spoken[0].removeprefix("# ").startswith(first)  # headings are shown with "# "
+    assert "advertisement" not in "\n".join(spoken).lower()
+
+
+def _preview(page: Path, *flags: str) -> list[str]:
+    """The spoken lines `narrate preview` prints for `page`."""
     result = subprocess.run(
         [sys.executable, "-m", "service.cli", "preview", str(page), *flags],
         capture_output=True,
@@ -56,6 +54,4 @@ def test_preview_reads_the_headline_and_byline_unless_told_not_to(
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    spoken = [line for line in result.stdout.splitlines() if not line.startswith("--- chunk")]
-    assert spoken[0].removeprefix("# ").startswith(first)  # headings are shown with "# "
-    assert "advertisement" not in result.stdout.lower()
+    return [line for line in result.stdout.splitlines() if not line.startswith("--- chunk")]
