@@ -460,12 +460,14 @@ def test_hard_wrapped_text_is_read_as_its_paragraphs(
     if blank_lines:
         assert [(b.kind, b.text) for b in got] == [(b.kind, b.text) for b in blocks]
     else:
-        # No blank line between paragraphs: a paragraph's last line that comes near the
-        # width could as well have been wrapped, so two paragraphs may be read as one; but
-        # none is cut, and no line is read as a heading.
+        # No blank line between paragraphs: with little text the wrapping is ambiguous (a
+        # paragraph's last line near the width could have been wrapped; a wrapped line that
+        # ends a sentence could end a paragraph), so paragraphs may be joined or parted at
+        # a sentence's end; but no sentence is cut, and no line is read as a heading.
         assert all(b.kind is BlockKind.PARAGRAPH for b in got)
-        assert " ".join(b.text for b in got) == " ".join(b.text for b in blocks)
-        assert _ends(got) <= _ends(blocks)
+        joined = " ".join(b.text for b in got)
+        assert joined == " ".join(b.text for b in blocks)
+        assert all(joined[end - 2] == "." for end in _ends(got) - _ends(blocks))
 
 
 def _ends(blocks: list[Block]) -> set[int]:
@@ -473,7 +475,7 @@ def _ends(blocks: list[Block]) -> set[int]:
     return set(itertools.accumulate(len(b.text) + 1 for b in blocks))
 
 
-@settings(max_examples=30)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(paragraph_strategy, min_size=1, max_size=6))
 def test_text_with_one_paragraph_a_line_is_not_rewrapped(paragraphs: list[str]) -> None:
     text = "\n".join(paragraphs)
