@@ -1,4 +1,5 @@
-# Narrate: one image for the API and the workers (compose.yaml runs it both ways).
+# Narrate: one image for the API, the workers and beat (compose.yaml runs it all three ways).
+# It keeps no state: /data is scratch; audio lives in object storage (NARRATE_STORAGE_URL).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -11,11 +12,14 @@ from typing import Any, Final
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api import health, jobs, metrics, voices
-from service.api.errors import install_error_handlers
+from service.api import health, jobs, metrics, sources, voices
+from service.api.access import AccessLog
+from service.api.docs import install_offline_docs
+from service.api.errors import error_body, install_error_handlers
+from service.job_events import JobEvents
 from service.quotas import SubmitQuotas
 from service.settings import Settings
-from service.storage import DirectoryStorage
+from service.storage_url import open_storage
 from service.store import JobStore
 from service.web.routes import install_feeds_and_pages
 from service.webhooks import warn_if_unsigned
@@ -81,11 +85,8 @@ class BodyLimit:
         await self.app(scope, receive, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = (
-            b'{"type":"request_too_large","message":"the request body is over '
-            + str(self.limit).encode()
-            + b' bytes","field":null}'
-        )
+        message = f"the request body is over {self.limit} bytes"
+        body = json.dumps(error_body("request_too_large", message, "body")).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -117,6 +118,7 @@ async def _watch_stalled_jobs(app: FastAPI) -> None:
         cache_pruner=ChunkCachePruner(
             state.storage, state.store, int(state.settings.chunk_cache_max_bytes)
         ),
+        events=state.events,
     )
     while True:
         await asyncio.sleep(state.settings.watchdog_interval_s)
@@ -148,19 +150,28 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=[
             {"name": "jobs", "description": "Submit articles and fetch their audio."},
+            {"name": "feeds", "description": "Podcast feeds and their episodes."},
             {"name": "voices", "description": "The voices available."},
+            {"name": "sources", "description": "RSS/Atom feeds and sitemaps polled for articles."},
             {"name": "health", "description": "Liveness, readiness and metrics."},
+            {"name": "listening", "description": "Public and read-only: the player pages."},
         ],
+        docs_url=None,  # served by install_offline_docs, from files of our own
+        redoc_url=None,
     )
+    install_offline_docs(app)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app.state.settings = settings
     app.state.store = state.get("store") or JobStore.from_url(settings.resolved_database_url())
-    app.state.storage = state.get("storage") or DirectoryStorage(settings.resolved_storage_dir())
+    app.state.storage = state.get("storage") or open_storage(settings)
     app.state.queue = state.get("queue") or create_celery(settings)
     open_producers(app.state.queue)  # before the first burst of submits, not during it
     app.state.quotas = SubmitQuotas.open(settings, app.state.store)
     app.state.catalog = settings.voice_catalog()
-    app.state.metrics = metrics.metrics_registry(settings, app.state.store)
+    app.state.events = JobEvents(settings, app.state.quotas.redis)  # its connections: open
+    app.state.metrics, http_metrics = metrics.metrics_registry(
+        settings, app.state.store, app.state.events
+    )
     if not settings.api_key_list():
         log.warning("no API keys configured (NARRATE_API_KEYS): the API is open to anyone")
     warn_if_unsigned(settings, log)
@@ -168,5 +179,8 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
     for module in (jobs, voices, health, metrics):
         app.include_router(module.router)
     install_feeds_and_pages(app)  # feeds API, RSS, listener pages (service.web.routes)
+    app.state.sources = sources.SourceStore(app.state.store.engine)
+    app.include_router(sources.router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(AccessLog, metrics=http_metrics)
     return app

@@ -1,29 +1,32 @@
 """Keeping the chunk cache within a size: the least recently used chunk audio goes first.
 
-A cached chunk is up to three files under `chunks/<2 hex>/`: `<key>.wav`, its `<key>.wav.json`
-sidecar of take lengths, and a `<key>.wav.part` while it is being written. They are counted,
-aged and removed together; their age is the WAV's `used_at`, which a cache hit refreshes
-with `Storage.touch`. A prune costs one listing of the cache and one sort; the database is
-asked only when the cache is over its bound. It never removes the audio of a queued or
-running job, nor audio used in the last `RECENT_USE_GRACE_S` (a job that just found it in
-the cache may not have recorded its chunks yet), so the cache can stay above its bound when
-that much is in use.
+A cached chunk is up to three files under `chunks/<2 hex>/`: `<key>.wav`, its
+`<key>.wav.json` sidecar of take lengths, and (left by older versions, which wrote in place)
+a `<key>.wav.part`. They are counted, aged and removed together; their age is the WAV's
+`used_at`, which a cache hit refreshes with `Storage.touch`. A prune costs one listing of
+the cache and one sort; the database is asked only when the cache is over its bound. It
+never removes the audio of a queued or running job, nor audio used in the last
+`RECENT_USE_GRACE_S` (a job that just found it in the cache may not have recorded its chunks
+yet), so the cache can stay above its bound when that much is in use.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Final
 
 from pydantic import ByteSize, TypeAdapter, ValidationError
 
-from service.keys import CHUNK_PREFIX
+from service.keys import CHUNK_PREFIX, chunk_audio_key, chunk_takes_key
 from service.storage import Storage, StoredFile
 from service.store import JobStore
 from workers.errors import InputError
+from workers.synthesis import ChunkAudio
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,23 @@ class CachedChunk:
         if self.audio_used_at is not None:
             return self.audio_used_at
         return max(f.used_at for f in self.files)
+
+
+def store_chunk_audio(storage: Storage, cache_key: str, audio: ChunkAudio) -> None:
+    """Put a synthesized chunk in the cache, whatever the storage: written in a private
+    scratch directory, then published sidecar first, WAV last (the WAV's presence is what
+    says "cached", so a reader never finds it without its sidecar)."""
+    with tempfile.TemporaryDirectory(prefix="narrate-chunk-") as scratch:
+        wav = Path(scratch) / "chunk.wav"
+        audio.write(wav)
+        storage.publish(chunk_takes_key(cache_key), Path(f"{wav}.json"))
+        storage.publish(chunk_audio_key(cache_key), wav)
+
+
+def load_chunk_audio(storage: Storage, cache_key: str, index: int) -> ChunkAudio:
+    """A cached chunk's audio, read from storage (any machine's synthesis)."""
+    wav = storage.read_bytes(chunk_audio_key(cache_key))
+    return ChunkAudio.from_bytes(wav, storage.read_bytes(chunk_takes_key(cache_key)), index)
 
 
 def parse_byte_size(text: str) -> int:

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from workers.pool import SynthesisPool
 
 _FORMATS: Final = ("mp3", "ogg", "wav", "m4a")
+_INPUT_FORMATS: Final = ("text", "markdown", "html", "ssml")
+STDIN_NAME: Final = "stdin"
+"""`narrate convert -` writes `stdin.<format>` unless `-o` says otherwise."""
 MESSAGE_CHARS: Final = 300
 """An error line is cut here: messages may quote the input."""
 
@@ -34,7 +37,7 @@ def read_input(source: str) -> tuple[str, str]:
     try:
         if source == "-":
             raw = sys.stdin.buffer.read()
-            name = "stdin"
+            name = STDIN_NAME
         else:
             path = Path(source)
             if path.is_dir():
@@ -84,6 +87,19 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"cannot write {path}: file is not writable")
 
 
+def output_path(args: argparse.Namespace, fmt: str) -> Path:
+    """Where `convert` writes: `-o`, else the input's name with the format's extension in
+    the current directory (`stdin.mp3` for `-`). A name Narrate chose never replaces an
+    existing file unless `--force` says so; `-o` is the caller's own choice."""
+    if args.output:
+        return Path(args.output)
+    stem = STDIN_NAME if args.input == "-" else Path(args.input).stem
+    out = Path(f"{stem}.{fmt}")
+    if out.exists() and not args.force:
+        raise OutputError(f"{out} exists; use -o to name the output, or --force to replace it")
+    return out
+
+
 def write_atomically(path: Path, text: str) -> None:
     partial = path.with_name(f".{path.name}.part")
     try:
@@ -125,7 +141,7 @@ def _lexicon(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
     from service.settings import load_settings
     from workers.pipeline import iso_date
-    from workers.text.prepare import ArticleMeta, prepare_article
+    from workers.text.prepare import ArticleMeta, Reading, prepare_article
 
     meta = ArticleMeta(
         title=args.title,
@@ -140,16 +156,25 @@ def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-de
         input_format_for(args.input, args.input_format),
         lexicon=_lexicon(args),
         date_order=load_settings().date_order,
-        read_title=args.read_title,
-        read_byline=args.read_byline,
+        reading=Reading(read_title=args.read_title, read_byline=args.read_byline),
     )
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
     from voices.catalog import DEFAULT_VOICE_ID, packaged_voice
+    from workers.master import AudioFormat
+    from workers.pipeline import iso_date
     from workers.pool import SynthesisPool
 
     signal.signal(signal.SIGTERM, _raise_terminated)
+    # Everything the options alone can refuse is refused before any process starts.
+    iso_date(args.date)
+    fmt = AudioFormat(
+        args.format or (Path(args.output).suffix.lstrip(".") if args.output else "mp3")
+    )
+    extras = (args.vtt, args.timings, args.speechmarks)
+    for path in [output_path(args, fmt.value), *(Path(p) for p in extras if p)]:
+        check_writable(path)
     # The workers start now and load the likely voice while this process imports the rest
     # and prepares the text, so synthesis can begin as soon as the text is ready.
     likely = packaged_voice() if args.voice in (None, DEFAULT_VOICE_ID) else None
@@ -169,11 +194,8 @@ def _convert(args: argparse.Namespace, pool: SynthesisPool) -> int:
     )
     synthesis = SynthesisSettings(speed=args.speed)
     voice = settings.voice_catalog().get(args.voice or settings.default_voice)
-    text, name = read_input(args.input)
-    out = Path(args.output) if args.output else Path(f"{name}.{fmt.value}")
-    extras = [Path(p) for p in (args.vtt, args.timings) if p]
-    for path in [out, *extras]:
-        check_writable(path)
+    text, _ = read_input(args.input)
+    out = output_path(args, fmt.value)
     article = _prepare(args, text)
     result = convert_article(
         article,
@@ -188,6 +210,8 @@ def _convert(args: argparse.Namespace, pool: SynthesisPool) -> int:
         write_atomically(Path(args.vtt), delivery.vtt())
     if args.timings:
         write_atomically(Path(args.timings), delivery.timings_json())
+    if args.speechmarks:
+        write_atomically(Path(args.speechmarks), delivery.speechmarks())
     m = delivery.report.measurement
     print(
         f"{out}: {delivery.duration:.1f} s of audio, {result.chunks} chunks, "
@@ -221,7 +245,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
     if getattr(args, "available", False):
         return _list_available(settings)
     catalog = settings.voice_catalog()
-    print("VOICE\tLANGUAGE\tQUALITY\tRATE\tSOURCE")
+    print("VOICE	LANGUAGE	QUALITY	RATE	SOURCE")
     for voice_id in catalog.ids():
         v = catalog.get(voice_id)
         default = " (default)" if voice_id == settings.default_voice else ""
@@ -321,6 +345,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_beat(args: argparse.Namespace) -> int:
+    from service.serve import run_beat
+
+    run_beat(_service_settings(args))
+    return 0
+
+
 def cmd_submit(args: argparse.Namespace) -> int:
     from service.client import submit_article
 
@@ -340,7 +371,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def cmd_cache_prune(args: argparse.Namespace) -> int:
     from service.cache import parse_byte_size, prune_chunk_cache
-    from service.storage import DirectoryStorage
+    from service.storage_url import open_storage
     from service.store import JobStore
 
     settings = _service_settings(args)
@@ -350,26 +381,54 @@ def cmd_cache_prune(args: argparse.Namespace) -> int:
         bound = int(settings.chunk_cache_max_bytes) or sys.maxsize
     store = JobStore.from_url(settings.resolved_database_url())
     try:
-        report = prune_chunk_cache(DirectoryStorage(settings.resolved_storage_dir()), store, bound)
+        report = prune_chunk_cache(open_storage(settings), store, bound)
     finally:
         store.dispose()
     print(f"chunk cache: {report.line()}")
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line (not the whole usage) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("narrate")
+    except PackageNotFoundError:  # run from a tree that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="narrate", description=__doc__)
+    parser = Parser(prog="narrate", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"narrate {_version()}")
     parser.add_argument(
         "--debug", action="store_true", help="print the traceback of an internal error"
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_text_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("input", help="article file, or - for standard input")
-        p.add_argument("--input-format", choices=["text", "markdown", "html", "ssml"])
+        p.add_argument("input", help="article file (UTF-8), or - for standard input")
+        p.add_argument(
+            "--input-format",
+            choices=_INPUT_FORMATS,
+            help="how to read the input (default: from its suffix: .md/.markdown markdown, "
+            ".html/.htm html, .ssml ssml, anything else and - text)",
+        )
         p.add_argument("--language", default="en", help="article language (default: en)")
         p.add_argument("--title", help="title for the tags (default: from the article)")
-        p.add_argument("--lexicon", help="pronunciation lexicon file (.tsv or .json)")
+        p.add_argument(
+            "--lexicon",
+            metavar="FILE",
+            help="pronunciation lexicon file: .tsv (word<TAB>replacement) or .json "
+            "(default: none beyond NARRATE_LEXICON_FILE)",
+        )
         add_head_options(p)
 
     def add_head_options(p: argparse.ArgumentParser) -> None:
@@ -385,18 +444,52 @@ def build_parser() -> argparse.ArgumentParser:
 
     convert = commands.add_parser("convert", help="convert one article to audio, no server")
     add_text_options(convert)
-    convert.add_argument("-o", "--output", help="output file (default: INPUT name + format)")
-    convert.add_argument("--voice", help="voice id (see `narrate voices`)")
-    convert.add_argument("--speed", type=float, default=1.0, help="speaking rate, 0.5–2.0")
-    convert.add_argument("--format", choices=_FORMATS, help="default: from -o, else mp3")
-    convert.add_argument("--author")
-    convert.add_argument("--publication")
     convert.add_argument(
-        "--date", help="publication date for the tags, YYYY-MM-DD (default: today)"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="output file; replaced if it exists (default: INPUT's name with the format's "
+        "extension, here; stdin.mp3 for -)",
     )
-    convert.add_argument("--vtt", help="also write sentence timings as WebVTT")
-    convert.add_argument("--timings", help="also write sentence timings as JSON")
-    convert.add_argument("--jobs", type=int, help="synthesis processes (default: one per core)")
+    convert.add_argument(
+        "-f",
+        "--force",
+        action="store_true",
+        help="replace an existing file at the default output name (default: refuse)",
+    )
+    convert.add_argument(
+        "--voice",
+        help="voice id (default: NARRATE_DEFAULT_VOICE, else en_US-joe-medium; see `voices`)",
+    )
+    convert.add_argument(
+        "--speed",
+        metavar="RATE",
+        type=float,
+        default=1.0,
+        help="speaking rate, 0.5–2.0 (default: 1.0)",
+    )
+    convert.add_argument(
+        "--format", choices=_FORMATS, help="audio format (default: from -o's suffix, else mp3)"
+    )
+    convert.add_argument("--author", help="author for the tags (default: from the article)")
+    convert.add_argument("--publication", help="publication (album) for the tags (default: none)")
+    convert.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="publication date for the tags: YYYY-MM-DD, YYYY-MM or YYYY (default: today)",
+    )
+    convert.add_argument(
+        "--vtt", metavar="FILE", help="also write subtitles with word timings as WebVTT"
+    )
+    convert.add_argument(
+        "--timings", metavar="FILE", help="also write sentence and word timings as JSON"
+    )
+    convert.add_argument(
+        "--speechmarks", metavar="FILE", help="also write speech marks (Amazon Polly's JSON lines)"
+    )
+    convert.add_argument(
+        "--jobs", metavar="N", type=int, help="synthesis processes (default: one per CPU core)"
+    )
     convert.set_defaults(func=cmd_convert)
 
     preview = commands.add_parser("preview", help="print exactly what will be spoken")
@@ -430,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     voices_remove = voice_commands.add_parser(
         "remove", help="remove a voice installed with `narrate voices add`"
     )
-    voices_remove.add_argument("voice_id")
+    voices_remove.add_argument("voice_id", help="e.g. en_GB-alan-medium (see `voices list`)")
     voices_remove.set_defaults(func=cmd_voices_remove)
 
     def add_server_options(p: argparse.ArgumentParser) -> None:
@@ -447,20 +540,34 @@ def build_parser() -> argparse.ArgumentParser:
     api.set_defaults(func=cmd_api)
 
     worker = commands.add_parser("worker", help="a Celery worker pool (one process per core)")
-    worker.add_argument("--concurrency", type=int, help="processes (default: one per core)")
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        help="processes (default: NARRATE_WORKER_CONCURRENCY, else one per core)",
+    )
     worker.add_argument("--data-dir", help="where the SQLite file and audio live (default: data)")
     worker.set_defaults(func=cmd_worker)
 
+    beat = commands.add_parser(
+        "beat", help="the scheduler that polls article sources (run exactly one per deployment)"
+    )
+    beat.add_argument("--data-dir", help="where the SQLite file and audio live (default: data)")
+    beat.set_defaults(func=cmd_beat)
+
     submit = commands.add_parser("submit", help="send an article to a running service")
     submit.add_argument("input", help="article file (.html is sent as HTML), or - for stdin")
-    submit.add_argument("--server", default="http://127.0.0.1:8000", help="service URL")
+    submit.add_argument(
+        "--server", default="http://127.0.0.1:8000", help="service URL (default: %(default)s)"
+    )
     submit.add_argument("--api-key", help="bearer key (default: $NARRATE_API_KEY)")
     submit.add_argument("--wait", action="store_true", help="wait for the audio and download it")
     submit.add_argument("-o", "--output", help="where to save the audio (implies --wait)")
-    submit.add_argument("--title")
-    submit.add_argument("--voice")
-    submit.add_argument("--speed", type=float, default=1.0)
-    submit.add_argument("--format", choices=_FORMATS)
+    submit.add_argument("--title", help="title (default: from the article)")
+    submit.add_argument("--voice", help="voice id (default: the server's)")
+    submit.add_argument(
+        "--speed", type=float, default=1.0, help="speaking rate, 0.5–2.0 (default: 1.0)"
+    )
+    submit.add_argument("--format", choices=_FORMATS, help="audio format (default: mp3)")
     add_head_options(submit)
     submit.set_defaults(func=cmd_submit)
 

@@ -96,7 +96,8 @@ def submit_article(
     client = NarrateClient(server, api_key)
     try:
         accepted = client.submit(article)
-        print(f"job {accepted['id']} {accepted['status']}: {accepted['links']['self']}")
+        links = accepted["links"]
+        print(f"job {accepted['id']} {accepted['status']}: {links.get('page') or links['self']}")
         if not (wait or out):
             return 0
         job = client.wait(accepted["id"], sys.stderr)

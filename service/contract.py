@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from voices.catalog import DEFAULT_VOICE_ID
 from workers.master import AudioFormat
 from workers.synthesis import SynthesisSettings
-from workers.text.prepare import ArticleMeta, InputFormat
+from workers.text.prepare import ArticleMeta, Disclosure, InputFormat, Reading
 
 
 @dataclass(frozen=True)
@@ -58,19 +58,37 @@ class JobRequest:
     owner: str | None = None
     """The id of the API key that submitted the job (never the key itself)."""
 
+    source_url: str | None = None
+    """The article's own address (a CMS push, or a source's item): the episode's link."""
+
+    episode_guid: str | None = None
+    """The feed episode this job makes or updates: a job with the guid of an existing
+    episode replaces its audio (same guid and URL), so an edited article stays one episode."""
+
     read_title: bool = True
     """Read the headline first (the request's, the feed's setting, else on)."""
 
     read_byline: bool = True
-    """Read "By NAME" after the headline when the author is known."""
+    """Read "By NAME" after the headline when the author is known (older requests: on)."""
+
+    disclosure: str | None = None
+    """Speak the AI disclosure at the `start` or `end` (None: not at all)."""
 
     FROM_ARTICLE: ClassVar[frozenset[str]] = frozenset(
         {"speed", "format", "language", "title", "author", "publication", "date", "feed"}
+        | {"read_title", "read_byline"}
     )
     """The fields taken from the submitted article as they are."""
 
     def meta(self) -> ArticleMeta:
         return ArticleMeta(self.title, self.author, self.publication, self.date, self.language)
+
+    def reading(self) -> Reading:
+        return Reading(
+            read_title=self.read_title,
+            read_byline=self.read_byline,
+            disclosure=Disclosure(self.disclosure) if self.disclosure else None,
+        )
 
     def synthesis(self) -> SynthesisSettings:
         return SynthesisSettings(speed=self.speed)
@@ -94,6 +112,13 @@ class JobRequest:
                 "lexicon": tuple(data.get("lexicon") or ()),
             }
         )
+
+
+def resolve_disclosure(asked: str | None, feed_default: str | None) -> str | None:
+    """Where the disclosure is spoken: as asked (`start`, `end`, `none`), else as the feed
+    says (podcast feeds: `start` by default), else not at all. None: not spoken."""
+    where = asked or feed_default
+    return None if where in (None, "none") else where
 
 
 @dataclass(frozen=True)

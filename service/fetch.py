@@ -8,7 +8,8 @@ artwork later) goes through `fetch`:
   IPv4 or IPv6, IPv4 embedded in IPv6 included), and the connection goes to that address, so
   a second lookup cannot swap in an internal one (DNS rebinding). TLS still checks the
   certificate against the name, and the `Host` header carries the name;
-- redirects are not followed (a 3xx is an error: its target was never checked);
+- redirects are not followed (a 3xx is an error: its target was never checked; 304 Not
+  Modified, the answer to a conditional GET, is returned);
 - one deadline covers the lookup, connecting, sending and the whole response: every socket
   operation waits at most for the time left, so a server that drips bytes cannot stretch it;
 - the response body is read up to a size cap, then the connection is dropped;
@@ -42,6 +43,8 @@ WRITE_BLOCK: Final = 16 * 1024
 """Request bodies are sent in blocks, each given only the time left."""
 READ_BLOCK: Final = 64 * 1024
 SCHEMES: Final = ("http", "https")
+NOT_MODIFIED: Final = 304
+"""The one 3xx that is an answer, not a redirect (a conditional GET's)."""
 LOCAL_NAMES: Final = ("localhost",)
 """Names that mean this machine whatever DNS says (RFC 6761 `localhost` and below it)."""
 NAT64_PREFIX: Final = ipaddress.ip_network("64:ff9b::/96")
@@ -263,7 +266,7 @@ def fetch(
     while True:
         response = _fetch_once(method, url, deadline, body, headers, max_bytes, allow_private, sink)
         location = response.header("location")
-        if not 300 <= response.status < 400:
+        if not 300 <= response.status < 400 or response.status == NOT_MODIFIED:
             return response
         if redirects <= 0 or not location:
             raise RedirectRefused(

@@ -22,6 +22,10 @@ def job_timings_key(job_id: str) -> str:
     return f"{job_prefix(job_id)}/timings.json"
 
 
+def job_speechmarks_key(job_id: str) -> str:
+    return f"{job_prefix(job_id)}/speechmarks.jsonl"
+
+
 CHUNK_PREFIX = "chunks"
 """The chunk cache: audio shared by every job that says the same thing with the same voice."""
 
@@ -29,3 +33,8 @@ CHUNK_PREFIX = "chunks"
 def chunk_audio_key(cache_key: str) -> str:
     """Storage key of a cached chunk's WAV (its `.json` sidecar sits beside it)."""
     return f"{CHUNK_PREFIX}/{cache_key[:2]}/{cache_key}.wav"
+
+
+def chunk_takes_key(cache_key: str) -> str:
+    """Storage key of a cached chunk's sidecar: the length of each take in its WAV."""
+    return f"{chunk_audio_key(cache_key)}.json"

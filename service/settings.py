@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
-from pydantic import AliasChoices, ByteSize, Field, ValidationError
+from pydantic import (
+    AliasChoices,
+    ByteSize,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -77,6 +84,23 @@ class Settings(BaseSettings):
 
     storage_dir: Path | None = None
     """Where audio and chunk caches are stored; None: `data_dir/storage`."""
+
+    storage_url: str | None = None
+    """`file:///path` or `s3://bucket/prefix` (S3, MinIO, R2, ...: the standard `AWS_*`
+    variables give endpoint, keys and region); None: the directory `storage_dir`. Workers on
+    several machines need object storage: they share no disk."""
+
+    storage_redirect: bool | None = None
+    """Audio downloads and feed enclosures answer with a redirect to a presigned URL on the
+    object store (true) or are streamed by the API with Range (false); None: redirect when
+    the storage is S3. HEAD is always answered by the API, with the exact length."""
+
+    storage_url_expires_s: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    """How long a presigned audio URL stays valid."""
+
+    storage_public_endpoint: str | None = None
+    """The object store's endpoint as listeners reach it, for presigned URLs (e.g.
+    `https://media.example.org`); None: `AWS_ENDPOINT_URL`, the one the workers use."""
 
     chunk_cache_max_bytes: ByteSize = ByteSize(2 * 1024**3)
     """Size bound of the cached chunk audio (`2GiB`, `500MB` or bytes): after finished jobs,
@@ -149,6 +173,36 @@ class Settings(BaseSettings):
     """How often each API process looks for stalled jobs."""
 
     queue_name: str = "narrate"
+
+    log_format: Literal["text", "json"] = "text"
+    """`text`: a line a person reads; `json`: one JSON object per line, for a log pipeline
+    (`NARRATE_LOG_FORMAT=json` in production)."""
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    """`debug` adds every request (polls and static files included) and each chunk."""
+
+    @field_validator("log_format", "log_level", mode="before")
+    @classmethod
+    def _lower(cls, value: object, info: ValidationInfo) -> object:
+        """Any case; an empty variable is an unset one."""
+        if isinstance(value, str):
+            return value.strip().lower() or cls.model_fields[info.field_name or ""].default
+        return value
+
+    source_tick_s: float = Field(default=30.0, gt=0)
+    """How often Celery beat looks for article sources due a poll (each source has its own
+    interval; this is the finest it can be)."""
+    source_min_interval_s: float = Field(default=300.0, gt=0)
+    """The shortest polling interval a source may ask for."""
+    source_fetch_timeout_s: float = Field(default=15.0, gt=0)
+    """Total time for fetching one source listing, robots.txt or article page."""
+    source_max_page_bytes: int = Field(default=3_000_000, gt=0)
+    """Article pages (and source listings) larger than this are not read: the item fails."""
+    source_max_items: int = Field(default=50, gt=0)
+    """At most this many items of a listing are looked at per poll (the first listed)."""
+    source_retry_after_s: float = Field(default=3600.0, ge=0)
+    """A failed item is tried again after this long (at once when its listing changes)."""
+    beat_schedule_file: Path | None = None
+    """Where `narrate beat` keeps its schedule; None: `data_dir/celerybeat-schedule`."""
 
     def voice_dirs(self) -> list[Path]:
         return [Path(d) for d in self.voices_dir.split(os.pathsep) if d]

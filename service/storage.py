@@ -1,13 +1,19 @@
-"""Where audio lives: a directory by default, behind a small interface for object storage."""
+"""Where audio lives: the storage interface, and its local-directory backend (the default).
+Object storage is `service.storage_s3`; `service.storage_url` picks one from the settings."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, Protocol
+from typing import Final, NamedTuple, Protocol
+
+READ_BLOCK: Final = 64 * 1024
+"""Reads of a byte range come in blocks of this size (the API streams them as they come)."""
 
 
 class StoredFile(NamedTuple):
@@ -22,29 +28,42 @@ class StoredFile(NamedTuple):
 class Storage(Protocol):
     """Files by key (`jobs/<id>/audio.mp3`, `chunks/ab/<hash>.wav`), shared by API and workers.
 
-    Workers hand the engine local paths, so an object-store implementation would stage
-    files through a local cache directory behind `local_path` and `publish`.
+    Nothing outside an implementation sees a path of the store: writers hand over a finished
+    local file (`publish`) or bytes; readers get bytes, a byte range, or a private local copy
+    (`local_copy`). So a worker needs no disk shared with anyone: with object storage, every
+    machine reaches the same files through the network. Writes are atomic: a key holds the
+    old content or the whole new one, never part (a file is renamed into place; an object,
+    multipart or not, appears when its upload completes).
     """
 
     def exists(self, key: str) -> bool: ...
 
     def size(self, key: str) -> int: ...
 
-    def open(self, key: str) -> BinaryIO: ...
-
-    def local_path(self, key: str) -> Path:
-        """A local path for reading `key`, or for writing it then calling `publish`."""
-        ...
-
-    def publish(self, key: str, source: Path) -> None:
-        """Move the finished file `source` to `key` atomically."""
-        ...
-
-    def write_text(self, key: str, text: str) -> None: ...
+    def read_bytes(self, key: str) -> bytes: ...
 
     def read_text(self, key: str) -> str: ...
 
-    def delete_prefix(self, prefix: str) -> None: ...
+    def read_range(self, key: str, start: int, end: int) -> Iterator[bytes]:
+        """Bytes `start` to `end` (inclusive) of `key`, in blocks."""
+        ...
+
+    def local_copy(self, key: str) -> AbstractContextManager[Path]:
+        """A local file holding `key`'s content while the block runs; treat it as read-only
+        (a directory store hands out the stored file itself)."""
+        ...
+
+    def publish(self, key: str, source: Path) -> None:
+        """Store the finished local file `source` as `key` atomically; `source` is consumed."""
+        ...
+
+    def write_bytes(self, key: str, data: bytes) -> None: ...
+
+    def write_text(self, key: str, text: str) -> None: ...
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove `prefix` and everything under `prefix/` (a job's, a feed's files)."""
+        ...
 
     def check(self) -> None:
         """Raise when the storage cannot be written (for /readyz)."""
@@ -57,8 +76,7 @@ class Storage(Protocol):
 
     def touch(self, key: str) -> bool:
         """Mark `key` as used now (its `used_at`); False, and nothing done, when it does not
-        exist. Cache hits call it so that the least recently *used* audio is pruned first.
-        (An object store would copy the object onto itself, or keep the time in metadata.)"""
+        exist. Cache hits call it so that the least recently *used* audio is pruned first."""
         ...
 
     def delete(self, key: str, unused_since: float | None = None) -> bool:
@@ -66,9 +84,16 @@ class Storage(Protocol):
         that time (a conditional delete). True when this call removed it."""
         ...
 
+    def download_url(self, key: str, *, content_type: str, content_disposition: str) -> str | None:
+        """Where listeners GET `key` straight from the store (a presigned URL: Range works
+        there, and a CDN can sit in front), answered with these headers; None when the API
+        streams it itself (a directory, or redirects turned off)."""
+        ...
+
 
 class DirectoryStorage:
-    """Keys are relative paths under `root` (a shared volume when workers are elsewhere)."""
+    """Keys are relative paths under `root`: the embedded default, one machine (or a shared
+    volume)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -81,33 +106,69 @@ class DirectoryStorage:
             raise ValueError(f"storage key escapes the root: {key!r}")
         return path
 
+    def local_path(self, key: str) -> Path:
+        """Where `key` lives on this disk (its directory made): only this backend has one."""
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
     def size(self, key: str) -> int:
         return self._path(key).stat().st_size
 
-    def open(self, key: str) -> BinaryIO:
-        return self._path(key).open("rb")
-
-    def local_path(self, key: str) -> Path:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
-
-    def publish(self, key: str, source: Path) -> None:
-        target = self.local_path(key)
-        if source != target:
-            os.replace(source, target)
-
-    def write_text(self, key: str, text: str) -> None:
-        target = self.local_path(key)
-        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, target)
+    def read_bytes(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
 
     def read_text(self, key: str) -> str:
         return self._path(key).read_text(encoding="utf-8")
+
+    def read_range(self, key: str, start: int, end: int) -> Iterator[bytes]:
+        with self._path(key).open("rb") as fh:
+            fh.seek(start)
+            left = end - start + 1
+            while left > 0:
+                block = fh.read(min(READ_BLOCK, left))
+                if not block:
+                    break
+                left -= len(block)
+                yield block
+
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[Path]:
+        path = self._path(key)
+        if not path.is_file():
+            raise FileNotFoundError(f"not stored: {key}")
+        yield path
+
+    def publish(self, key: str, source: Path) -> None:
+        target = self.local_path(key)
+        if source == target:
+            return
+        try:
+            os.replace(source, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            # Another file system (a scratch directory elsewhere): copy beside, then rename.
+            partial = self._partial(target)
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)
+            source.unlink()
+
+    def write_bytes(self, key: str, data: bytes) -> None:
+        target = self.local_path(key)
+        partial = self._partial(target)
+        partial.write_bytes(data)
+        os.replace(partial, target)
+
+    def write_text(self, key: str, text: str) -> None:
+        self.write_bytes(key, text.encode("utf-8"))
+
+    @staticmethod
+    def _partial(target: Path) -> Path:
+        return target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
 
     def delete_prefix(self, prefix: str) -> None:
         path = self._path(prefix)
@@ -162,3 +223,6 @@ class DirectoryStorage:
         except (FileNotFoundError, IsADirectoryError):
             return False
         return True
+
+    def download_url(self, key: str, *, content_type: str, content_disposition: str) -> str | None:
+        return None

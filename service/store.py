@@ -77,7 +77,7 @@ class JobRow(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """`JobResult.to_json()` of a done job."""
     audio_seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    """The delivered audio's duration (a column, so /metrics sums it in SQL)."""
+    """The delivered audio's duration, in seconds."""
     progress_at: Mapped[float | None] = mapped_column(Float, index=True)
     """When the job last moved on (started, a chunk done, finishing); the watchdog's clock."""
     requeues: Mapped[int] = mapped_column(Integer, default=0)
@@ -278,12 +278,12 @@ class JobStore(SqlStore):
 
     def set_chunks(
         self, job_id: str, chunks: Sequence[tuple[Chunk, str, bool]], article: ArticleInfo
-    ) -> None:
+    ) -> bool:
         """Store (chunk, cache key, already cached) for every chunk, and what was learned
-        about the article; idempotent for redelivery."""
+        about the article; idempotent for redelivery (False: they were stored before)."""
         with self._session() as session:
             if session.scalar(select(func.count()).where(ChunkRow.job_id == job_id)):
-                return
+                return False
             for chunk, key, cached in chunks:
                 session.add(
                     ChunkRow(
@@ -308,6 +308,7 @@ class JobStore(SqlStore):
                     progress_at=time.time(),
                 )
             )
+            return True
 
     def chunks(self, job_id: str) -> list[StoredChunk]:
         with self._session() as session:
@@ -335,11 +336,21 @@ class JobStore(SqlStore):
             )
 
     def mark_chunk_done(self, job_id: str, index: int, seconds: float, cached: bool) -> bool:
-        """Count a chunk once, however often its task runs; False if it was already counted."""
+        """Count a chunk once, however often its task runs, and only while the job runs (a
+        chunk still in flight when the job is cancelled does not move its progress); False
+        if it was not counted."""
+        running = select(JobRow.id).where(
+            JobRow.id == job_id, JobRow.status == JobStatus.RUNNING.value
+        )
         with self._session() as session:
             first = session.execute(
                 update(ChunkRow)
-                .where(ChunkRow.job_id == job_id, ChunkRow.index == index, ChunkRow.done.is_(False))
+                .where(
+                    ChunkRow.job_id == job_id,
+                    ChunkRow.index == index,
+                    ChunkRow.done.is_(False),
+                    ChunkRow.job_id.in_(running),
+                )
                 .values(done=True, cached=cached, seconds=seconds)
             ).rowcount
             if first:
@@ -468,27 +479,19 @@ class JobStore(SqlStore):
                 counts[JobStatus(status)] = count
             return counts
 
-    def synthesis_totals(self) -> tuple[int, float]:
-        """(chunks synthesized, seconds spent) over all jobs, cache hits excluded."""
+    def count_unfinished(self) -> dict[JobStatus, int]:
+        """Queued and running jobs: read from the status index, so the cost is the number
+        of unfinished jobs, not the history (for /metrics)."""
+        counts = {JobStatus.QUEUED: 0, JobStatus.RUNNING: 0}
         with self._session() as session:
-            count, seconds = session.execute(
-                select(func.count(), func.coalesce(func.sum(ChunkRow.seconds), 0.0)).where(
-                    ChunkRow.done.is_(True), ChunkRow.cached.is_(False)
-                )
-            ).one()
-            return int(count), float(seconds)
-
-    def done_totals(self) -> tuple[float, float]:
-        """(seconds of audio delivered, synthesis seconds spent) over finished jobs: two sums
-        in SQL, however many jobs there are."""
-        with self._session() as session:
-            audio, spent = session.execute(
-                select(
-                    func.coalesce(func.sum(JobRow.audio_seconds), 0.0),
-                    func.coalesce(func.sum(JobRow.synthesis_seconds), 0.0),
-                ).where(JobRow.status == JobStatus.DONE.value)
-            ).one()
-        return float(audio), float(spent)
+            rows = session.execute(
+                select(JobRow.status, func.count())
+                .where(JobRow.status.in_(ACTIVE))
+                .group_by(JobRow.status)
+            )
+            for status, count in rows:
+                counts[JobStatus(status)] = int(count)
+        return counts
 
     # --- the chunk cache ------------------------------------------------------------------
 

@@ -24,31 +24,48 @@ import hashlib
 import logging
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+import redis
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_process_init
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import LockError
 from sqlalchemy.exc import OperationalError
 
 from service.api.schemas import job_out
-from service.cache import ChunkCachePruner
+from service.cache import ChunkCachePruner, load_chunk_audio, store_chunk_audio
 from service.contract import ArticleInfo, JobResult
 from service.feeds.episodes import publish_finished_job
-from service.keys import chunk_audio_key, job_audio_key, job_prefix, job_timings_key, job_vtt_key
+from service.feeds.store import FeedStore
+from service.job_events import JobEvents
+from service.keys import (
+    chunk_audio_key,
+    job_audio_key,
+    job_prefix,
+    job_speechmarks_key,
+    job_timings_key,
+    job_vtt_key,
+)
 from service.settings import Settings
-from service.storage import DirectoryStorage, Storage
+from service.sources.poll import Poller, poll_source
+from service.sources.store import SourceStore
+from service.storage import Storage
+from service.storage_s3 import TRANSIENT_ERRORS as STORAGE_TRANSIENT
+from service.storage_url import open_storage
 from service.store import Job, JobStatus, JobStore, StoredChunk
 from service.webhooks import WebhookError, deliver
 from voices.catalog import VoiceCatalog, load_piper_voice
 from workers.cache import NO_LEXICON, chunk_cache_key
-from workers.errors import JobNotFound, NarrateError
+from workers.errors import JobNotFound, NarrateError, SourceNotFound
 from workers.pipeline import ConvertOptions, deliver_program, resolved_meta, stitch_program
-from workers.synthesis import ChunkAudio, synthesize_chunk
+from workers.synthesis import synthesize_chunk
 from workers.text.lexicon import request_lexicon
 from workers.text.prepare import prepare_article
 
@@ -58,13 +75,46 @@ PREPARE: Final = "narrate.prepare"
 SYNTHESIZE: Final = "narrate.synthesize"
 FINISH: Final = "narrate.finish"
 WEBHOOK: Final = "narrate.deliver_webhook"
+POLL_DUE_SOURCES: Final = "narrate.poll_due_sources"
+POLL_SOURCE: Final = "narrate.poll_source"
+SOURCE_LOCK_PREFIX: Final = "narrate:source-poll:"
 
-TRANSIENT: Final = (OperationalError, RedisConnectionError, ConnectionError, TimeoutError)
-"""Errors worth a retry: the database, Redis or the network hiccuped. Input and synthesis
-errors are not retried: the same input fails the same way."""
+TRANSIENT: Final = (
+    OperationalError,
+    RedisConnectionError,
+    ConnectionError,
+    TimeoutError,
+    *STORAGE_TRANSIENT,
+)
+"""Errors worth a retry: the database, Redis, object storage or the network hiccuped. Input
+and synthesis errors are not retried: the same input fails the same way."""
 RETRY_BACKOFF_MAX_S: Final = 60
 ERROR_CHARS: Final = 300
 """A job's error message is cut here: it may quote the input."""
+
+
+def task_id(job_id: str, step: str, index: int | None = None) -> str:
+    """Celery's id for a step of a job. It starts with the job id, so Celery's own log lines
+    (received, retry, failure) name the job. `prepare` and each chunk's `synthesize` have one
+    id per job and chunk, so a cancel can revoke them by name; `finish` and webhook tasks get
+    unique ids (a `finish` claims its job by its task id)."""
+    if step == PREPARE:
+        return f"{job_id}.prepare"
+    if step == SYNTHESIZE:
+        return f"{job_id}.chunk{index}"
+    return f"{job_id}.{step.removeprefix('narrate.')}.{uuid.uuid4().hex[:8]}"
+
+
+def revoke_job_tasks(queue: Celery, job_id: str, chunks: int) -> None:
+    """Tell every worker to drop the cancelled job's `prepare` and chunk tasks still queued
+    or reserved, unread (a chunk being synthesized finishes: it stops at its boundary, and
+    `synthesize` takes no new chunk of a job that is not running). Best effort: a worker
+    that misses it still finds the job cancelled and skips the work."""
+    ids = [task_id(job_id, PREPARE)] + [task_id(job_id, SYNTHESIZE, i) for i in range(chunks)]
+    try:
+        queue.control.revoke(ids)
+    except Exception as exc:  # kombu raises several unrelated types when Redis is down
+        log.warning("job %s: could not revoke its tasks (%s: %s)", job_id, type(exc).__name__, exc)
 
 
 @dataclass
@@ -77,11 +127,12 @@ class WorkerContext:
     catalog: VoiceCatalog
     queue: Celery
     cache_pruner: ChunkCachePruner
+    events: JobEvents
 
     @classmethod
     def create(cls, settings: Settings, queue: Celery) -> WorkerContext:
         store = JobStore.from_url(settings.resolved_database_url())
-        storage = DirectoryStorage(settings.resolved_storage_dir())
+        storage = open_storage(settings)
         return cls(
             settings=settings,
             store=store,
@@ -89,6 +140,7 @@ class WorkerContext:
             catalog=settings.voice_catalog(),
             queue=queue,
             cache_pruner=ChunkCachePruner(storage, store, int(settings.chunk_cache_max_bytes)),
+            events=JobEvents(settings),
         )
 
     def waiting_tasks(self) -> int:
@@ -96,13 +148,14 @@ class WorkerContext:
         with self.queue.connection_for_read() as connection:
             return int(connection.default_channel.client.llen(self.settings.queue_name))
 
-    def send(self, task: str, *args: Any, countdown: float | None = None) -> None:
+    def send(self, task: str, job_id: str, *args: Any, countdown: float | None = None) -> None:
         self.queue.send_task(
             task,
-            args=list(args),
+            args=[job_id, *args],
             queue=self.settings.queue_name,
             ignore_result=True,
             countdown=countdown,
+            task_id=task_id(job_id, task, *args),
         )
 
 
@@ -123,8 +176,7 @@ def prepare_job(ctx: WorkerContext, job_id: str) -> None:
         req.input_format,
         lexicon=lexicon,
         date_order=ctx.settings.date_order,
-        read_title=req.read_title,
-        read_byline=req.read_byline,
+        reading=req.reading(),
     )
     info = ArticleInfo.of(resolved_meta(article))
     version = lexicon.version if lexicon else NO_LEXICON
@@ -133,7 +185,8 @@ def prepare_job(ctx: WorkerContext, job_id: str) -> None:
         key = chunk_cache_key(chunk, voice, req.synthesis(), version)
         # touch: a cache hit is a use, so the size-bounded cache keeps what is reused.
         entries.append((chunk, key, ctx.storage.touch(chunk_audio_key(key))))
-    ctx.store.set_chunks(job_id, entries, info)
+    if ctx.store.set_chunks(job_id, entries, info):
+        ctx.events.running(job_id, len(entries), sum(1 for *_, cached in entries if cached))
     queue_remaining_work(ctx, job_id)
 
 
@@ -163,8 +216,9 @@ def synthesize_job_chunk(ctx: WorkerContext, job_id: str, index: int) -> None:
                 load_piper_voice(voice), stored.chunk, job.request.synthesis().for_voice(voice)
             )
             seconds = time.perf_counter() - started
-            audio.write(ctx.storage.local_path(key))
-        ctx.store.mark_chunk_done(job_id, index, seconds, cached=cached)
+            store_chunk_audio(ctx.storage, stored.cache_key, audio)
+        if ctx.store.mark_chunk_done(job_id, index, seconds, cached=cached):
+            ctx.events.chunk(job_id, index, seconds, cached)
     # Also when the chunk was done already: a redelivered task whose first run may have
     # died before queueing `finish`.
     if ctx.store.all_chunks_done(job_id):
@@ -184,13 +238,16 @@ def finish_job(ctx: WorkerContext, job_id: str, claim: str) -> None:
         return  # another `finish` of this job is at work
     result = _deliver_job(ctx, job, chunks)
     if ctx.store.finish(job_id, result):
+        ctx.events.done(ctx.store.get(job_id))
         try:
             publish_finished_job(ctx.store, ctx.storage, job_id)  # `feed`: an episode
         finally:  # the job is done whatever became of the episode: the caller hears of it
             notify(ctx, job_id)
             ctx.cache_pruner.after_job()  # keeps the chunk cache under its bound; never raises
-    else:  # cancelled while mastering
+    elif ctx.store.get(job_id).status is JobStatus.CANCELLED:  # cancelled while mastering
         ctx.storage.delete_prefix(job_prefix(job_id))
+    # else another run of this `finish` (its message redelivered while this one worked)
+    # finished the job first: the files it published are the same, and they stay.
 
 
 def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> JobResult:
@@ -198,16 +255,16 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
     info = job.article or ArticleInfo(req.title or "")
     voice = ctx.catalog.get(req.voice)
     options = ConvertOptions(
-        format=req.format, synthesis=req.synthesis(), mp3_kbps=ctx.settings.mp3_kbps
+        format=req.format,
+        synthesis=req.synthesis(),
+        mp3_kbps=ctx.settings.mp3_kbps,
+        disclosure=req.reading().disclosure,
     )
     meta = info.meta(req.language)
     with tempfile.TemporaryDirectory(prefix="narrate-finish-") as scratch:
         program = stitch_program(
             [c.chunk for c in chunks],
-            (
-                ChunkAudio.read(ctx.storage.local_path(chunk_audio_key(c.cache_key)), c.chunk.index)
-                for c in chunks
-            ),
+            (load_chunk_audio(ctx.storage, c.cache_key, c.chunk.index) for c in chunks),
             Path(scratch) / "program.wav",
             voice.sample_rate,
             options,
@@ -218,6 +275,7 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
         ctx.storage.publish(job_audio_key(job.id, req.format), out)
     ctx.storage.write_text(job_vtt_key(job.id), delivery.vtt())
     ctx.storage.write_text(job_timings_key(job.id), delivery.timings_json())
+    ctx.storage.write_text(job_speechmarks_key(job.id), delivery.speechmarks())
     m = delivery.report.measurement
     return JobResult(
         format=req.format,
@@ -232,17 +290,57 @@ def _deliver_job(ctx: WorkerContext, job: Job, chunks: list[StoredChunk]) -> Job
     )
 
 
+# --- article sources -------------------------------------------------------------------------
+
+
+def poll_due_sources(ctx: WorkerContext) -> None:
+    """Beat's tick: a `poll_source` for every source due (each claimed once)."""
+    for source_id in SourceStore(ctx.store.engine).claim_due(time.time()):
+        ctx.send(POLL_SOURCE, source_id)
+
+
+def poll_one_source(ctx: WorkerContext, source_id: str) -> None:
+    """One poll of the source, unless another is still at it (a slow poll outlasting the
+    interval is not run twice at once)."""
+    client = redis.Redis.from_url(ctx.settings.required_redis_url())
+    busy = client.lock(f"{SOURCE_LOCK_PREFIX}{source_id}", timeout=ctx.settings.task_time_limit_s)
+    if not busy.acquire(blocking=False):
+        client.close()
+        return
+    try:
+        poller = Poller(
+            settings=ctx.settings,
+            jobs=ctx.store,
+            sources=SourceStore(ctx.store.engine),
+            feeds=FeedStore(ctx.store.engine),
+            queue_job=lambda job_id: ctx.send(PREPARE, job_id),
+            redis=client,
+        )
+        log.info("source %s: %s", source_id, poll_source(poller, source_id))
+    except SourceNotFound:
+        return  # deleted since it was claimed
+    finally:
+        with suppress(LockError):
+            busy.release()
+        client.close()
+
+
 def notify(ctx: WorkerContext, job_id: str) -> None:
     if ctx.store.get(job_id).request.callback_url:
         ctx.send(WEBHOOK, job_id)
 
 
-def fail_job(ctx: WorkerContext, job_id: str, message: str) -> None:
+def fail_job(ctx: WorkerContext, job_id: str, message: str) -> bool:
+    """Fail the job with `message` (on one line, cut short) and tell its caller; False when
+    it had ended already."""
     flat = " ".join(message.split())
     if len(flat) > ERROR_CHARS:
         flat = flat[: ERROR_CHARS - 1] + "…"
-    if ctx.store.fail(job_id, flat):
-        notify(ctx, job_id)
+    if not ctx.store.fail(job_id, flat):
+        return False
+    ctx.events.failed(job_id, flat)
+    notify(ctx, job_id)
+    return True
 
 
 def deliver_job_webhook(ctx: WorkerContext, job_id: str) -> None:
@@ -284,7 +382,8 @@ def run_step(
     surprise, the soft time limit) fails it with a short, safe message and is logged with
     its traceback."""
     try:
-        step(ctx, job_id, *args)
+        with ctx.events.busy():
+            step(ctx, job_id, *args)
     except JobNotFound:
         return  # deleted while queued
     except TRANSIENT as exc:
@@ -294,8 +393,7 @@ def run_step(
             log.warning("job %s: %s hit %s; retry in %d s", job_id, stage, exc, countdown)
             raise task.retry(exc=exc, countdown=countdown) from exc
         fail_job(ctx, job_id, f"{stage}: gave up after {retries} retries ({type(exc).__name__})")
-    except NarrateError as exc:
-        log.info("job %s failed while %s: %s", job_id, stage, exc)
+    except NarrateError as exc:  # the job's `failed` line says it
         fail_job(ctx, job_id, f"{stage}: {exc}")
     except SoftTimeLimitExceeded:
         log.warning("job %s: %s ran past the time limit", job_id, stage)
@@ -322,15 +420,13 @@ def sweep_stalled(ctx: WorkerContext, now: float | None = None) -> tuple[int, in
     if ctx.waiting_tasks() and ctx.store.last_progress() >= before:
         return 0, 0
     requeued = failed = 0
+    stalled = f"the job made no progress for {settings.stall_after_s:.0f} s; submit it again"
     for job in ctx.store.stalled(before):
         if job.requeues < settings.stall_requeues:
             if ctx.store.requeue(job.id, before, now):
                 ctx.send(PREPARE, job.id)
                 requeued += 1
-        elif ctx.store.fail(
-            job.id, f"the job made no progress for {settings.stall_after_s:.0f} s; submit it again"
-        ):
-            notify(ctx, job.id)
+        elif fail_job(ctx, job.id, stalled):
             failed += 1
     if requeued or failed:
         log.warning("watchdog: %d stalled jobs re-queued, %d failed", requeued, failed)
@@ -388,6 +484,17 @@ def create_celery(settings: Settings) -> Celery:
         # requeue work that is about to succeed.
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_send_task_events=False,
+        # `narrate beat`: one per deployment (see README), it only queues the tick.
+        beat_schedule={
+            "poll-sources": {
+                "task": POLL_DUE_SOURCES,
+                "schedule": settings.source_tick_s,
+                "options": {"queue": settings.queue_name, "expires": settings.source_tick_s},
+            }
+        },
+        beat_schedule_filename=str(
+            settings.beat_schedule_file or settings.data_dir / "celerybeat-schedule"
+        ),
     )
     _register_tasks(app)
 
@@ -417,6 +524,14 @@ def _register_tasks(app: Celery) -> None:
     def finish(self: Task, job_id: str) -> None:
         claim = self.request.id or ""
         run_step(context_for(app), self, "finishing the audio", finish_job, job_id, claim)
+
+    @app.task(name=POLL_DUE_SOURCES, shared=False)
+    def poll_due() -> None:
+        poll_due_sources(context_for(app))
+
+    @app.task(name=POLL_SOURCE, shared=False)
+    def poll_source_task(source_id: str) -> None:
+        poll_one_source(context_for(app), source_id)
 
     @app.task(name=WEBHOOK, bind=True, shared=False, max_retries=settings.webhook_attempts - 1)
     def deliver_webhook(self: Task, job_id: str) -> None:

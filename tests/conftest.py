@@ -51,13 +51,16 @@ class Conversion:
     vtt: Path
     timings: Path
     stdout: str
+    speechmarks: Path | None = None
 
 
 @pytest.fixture(scope="session")
 def sample_conversion(tmp_path_factory: pytest.TempPathFactory) -> Conversion:
     """The sample article converted once by the real CLI, with VTT and JSON timings."""
     out = tmp_path_factory.mktemp("sample")
-    conversion = Conversion(out / "sample.mp3", out / "sample.vtt", out / "sample.json", "")
+    conversion = Conversion(
+        out / "sample.mp3", out / "sample.vtt", out / "sample.json", "", out / "sample.marks"
+    )
     result = run_narrate(
         "convert",
         SAMPLE_ARTICLE,
@@ -67,6 +70,8 @@ def sample_conversion(tmp_path_factory: pytest.TempPathFactory) -> Conversion:
         conversion.vtt,
         "--timings",
         conversion.timings,
+        "--speechmarks",
+        conversion.speechmarks,
         "--title",
         "Harbor Town Opens Its First Solar Ferry",
         "--author",
@@ -75,4 +80,6 @@ def sample_conversion(tmp_path_factory: pytest.TempPathFactory) -> Conversion:
         "The Harbor Gazette",
     )
     assert result.returncode == 0, result.stderr
-    return Conversion(conversion.mp3, conversion.vtt, conversion.timings, result.stdout)
+    return Conversion(
+        conversion.mp3, conversion.vtt, conversion.timings, result.stdout, conversion.speechmarks
+    )

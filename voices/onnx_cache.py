@@ -6,10 +6,15 @@ onnxruntime runs those with faster kernels. After optimizing, the element-wise o
 between the vocoder's convolutions are moved into the blocked layout onnxruntime gives
 them (`voices.blocked_layout`). The cache holds the result of it all.
 
+Every form keeps one output the published model lacks: the duration predictor's samples
+per phoneme id (Piper's `w_ceil`, as `piper.patch_voice_with_alignment` exposes it), which
+`workers.alignment` turns into word timings. Adding an output changes no computation.
+
 The final model is checked against the published one as the cache is built: both speak a
 fixed short utterance with the noise turned off (so deterministically), the final model
 loaded as the cache is loaded, the published one without any graph optimization, and no
-sample may differ by more than `SAME_SAMPLES_TOLERANCE`. When it does, the steps are
+sample may differ by more than `SAME_SAMPLES_TOLERANCE`, and the samples per phoneme id
+must be the same. When they are not, the steps are
 dropped from the last one back — the blocked layout, then the graph rewrite (leaving
 onnxruntime's own optimizations), then those too, caching the model as published — with
 a warning for each, and the first form that passes is cached.
@@ -51,7 +56,7 @@ _CHECK_IDS: Final = (1, 0, 20, 0, 59, 0, 24, 0, 27, 0, 100, 0, 2)
 
 ORT_LOG_ERRORS_ONLY: Final = 3
 _PROVIDERS: Final = ["CPUExecutionProvider"]
-REWRITE_VERSION: Final = "dec2d-polyphase-blocked-lifted-3"
+REWRITE_VERSION: Final = "dec2d-polyphase-blocked-lifted-alignment-4"
 """Part of the cache key: changing the rewrite makes every machine build a new cache."""
 
 
@@ -83,14 +88,28 @@ def cached_model_path(model: Path) -> Path:
     return cache_dir() / f"{model.stem}-{key}.onnx"
 
 
-def rewritten_model(model: Path) -> bytes:
-    """The model file with its vocoder as 2-D convolutions and polyphase upsamplers
+def with_alignment_output(model: Path) -> bytes:
+    """The model file with the samples per phoneme id as a second output (as it is when
+    the model has no such tensor to expose, or exposes it already)."""
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    proto = onnx.load(str(model))
+    try:
+        add_alignment_output(proto)
+    except ValueError as exc:
+        log.info("%s keeps its outputs (%s): word timings will be estimated", model.name, exc)
+    return proto.SerializeToString()
+
+
+def rewritten_model(model: bytes) -> bytes:
+    """The model with its vocoder as 2-D convolutions and polyphase upsamplers
     (unchanged when it does not fit), and every other convolution lifted to 2-D."""
     import onnx
 
     from voices.graph_rewrite import convolutions_as_2d, decoder_as_2d, upsamplers_as_polyphase
 
-    proto = onnx.load(str(model))
+    proto = onnx.load_from_string(model)
     if decoder_as_2d(proto):
         upsamplers_as_polyphase(proto)
     convolutions_as_2d(proto)
@@ -122,6 +141,12 @@ def _options(optimize: bool) -> onnxruntime.SessionOptions:
 
 def check_utterance(session: onnxruntime.InferenceSession) -> np.ndarray:
     """The voice's samples for a fixed short utterance, with the noise turned off."""
+    return check_outputs(session)[0]
+
+
+def check_outputs(session: onnxruntime.InferenceSession) -> list[np.ndarray]:
+    """Every output of the model for the check utterance: the samples, then (when the
+    model has it) the samples per phoneme id."""
     import numpy as np
 
     ids = np.array([_CHECK_IDS], dtype=np.int64)
@@ -132,7 +157,7 @@ def check_utterance(session: onnxruntime.InferenceSession) -> np.ndarray:
     }
     if any(i.name == "sid" for i in session.get_inputs()):
         feeds["sid"] = np.array([0], dtype=np.int64)
-    return np.asarray(session.run(None, feeds)[0])
+    return [np.asarray(output) for output in session.run(None, feeds)]
 
 
 def _optimized(source: bytes | Path, partial: Path, providers: list[str]) -> bytes:
@@ -163,7 +188,9 @@ def _with_blocked_layout(optimized: bytes, name: str) -> bytes | None:
     return proto.SerializeToString()
 
 
-def _candidates(model: Path, partial: Path, providers: list[str]) -> Iterator[tuple[str, bytes]]:
+def _candidates(
+    model: bytes, name: str, partial: Path, providers: list[str]
+) -> Iterator[tuple[str, bytes]]:
     """The optimized forms of `model`, fastest first, each made only when the one before
     it was not kept: (the step it is the last of, the model file's bytes)."""
     rewritten: bytes | None = None
@@ -171,18 +198,19 @@ def _candidates(model: Path, partial: Path, providers: list[str]) -> Iterator[tu
         rewritten = _optimized(rewritten_model(model), partial, providers)
     except _rejections() as exc:
         log.warning("onnxruntime rejected the rewritten %s (%s); optimizing it as published",
-                    model.name, exc)  # fmt: skip
+                    name, exc)  # fmt: skip
     if rewritten is not None:
-        blocked = _with_blocked_layout(rewritten, model.name)
+        blocked = _with_blocked_layout(rewritten, name)
         if blocked is not None:
             yield "the blocked layout", blocked
         yield "the graph rewrite", rewritten
     yield "onnxruntime's graph optimizations", _optimized(model, partial, providers)
 
 
-def _speaks_like(candidate: bytes, expected: np.ndarray, step: str, name: str) -> bool:
+def _speaks_like(candidate: bytes, expected: list[np.ndarray], step: str, name: str) -> bool:
     """Whether `candidate`, loaded as the cache is loaded, speaks `expected` (the published
-    model's check utterance) to within `SAME_SAMPLES_TOLERANCE`; a warning if not."""
+    model's check utterance) to within `SAME_SAMPLES_TOLERANCE`, with the same samples per
+    phoneme id; a warning if not."""
     import numpy as np
     import onnxruntime
 
@@ -190,15 +218,21 @@ def _speaks_like(candidate: bytes, expected: np.ndarray, step: str, name: str) -
         session = onnxruntime.InferenceSession(
             candidate, sess_options=_options(optimize=False), providers=_PROVIDERS
         )
-        samples = check_utterance(session)
+        outputs = check_outputs(session)
     except _rejections() as exc:
         log.warning("onnxruntime rejected %s of %s (%s); not used", step, name, exc)
         return False
-    if samples.shape != expected.shape:
-        log.warning("%s of %s changed its samples (length %s, published %s); not used",
-                    step, name, samples.shape, expected.shape)  # fmt: skip
+    if len(outputs) != len(expected) or not all(
+        np.array_equal(got, want) for got, want in zip(outputs[1:], expected[1:], strict=True)
+    ):
+        log.warning("%s of %s changed its samples per phoneme; not used", step, name)
         return False
-    difference = float(np.abs(samples - expected).max())
+    samples, expected_samples = outputs[0], expected[0]
+    if samples.shape != expected_samples.shape:
+        log.warning("%s of %s changed its samples (length %s, published %s); not used",
+                    step, name, samples.shape, expected_samples.shape)  # fmt: skip
+        return False
+    difference = float(np.abs(samples - expected_samples).max())
     if difference > SAME_SAMPLES_TOLERANCE:
         log.warning("%s of %s changed its samples (by up to %.1e, tolerance %.0e); not used",
                     step, name, difference, SAME_SAMPLES_TOLERANCE)  # fmt: skip
@@ -214,19 +248,20 @@ def _build_cache(model: Path, cached: Path) -> None:
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_name(f".{cached.name}.{os.getpid()}.part")
     try:
+        source = with_alignment_output(model)
         published = onnxruntime.InferenceSession(
-            str(model), sess_options=_options(optimize=False), providers=_PROVIDERS
+            source, sess_options=_options(optimize=False), providers=_PROVIDERS
         )
-        expected = check_utterance(published)
+        expected = check_outputs(published)
         chosen = None
-        for step, candidate in _candidates(model, partial, _PROVIDERS):
+        for step, candidate in _candidates(source, model.name, partial, _PROVIDERS):
             if _speaks_like(candidate, expected, step, model.name):
                 chosen = candidate
                 break
         if chosen is None:
             log.warning("no optimized form of %s speaks its samples; caching it as published",
                         model.name)  # fmt: skip
-            chosen = model.read_bytes()
+            chosen = source
         partial.write_bytes(chosen)
         partial.replace(cached)  # atomic: a concurrent loader sees all of it or nothing
     finally:
@@ -241,11 +276,12 @@ def optimized_session(
     import onnxruntime
 
     path = cached_model_path(model)
+    source: bytes | str = str(path)
     try:
         if not path.is_file():
             _build_cache(model, path)
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     except OSError:
         # A read-only home is no reason to fail: the published model, optimized as it loads.
-        path = model
-    return onnxruntime.InferenceSession(str(path), sess_options=options, providers=_PROVIDERS)
+        source = with_alignment_output(model)
+    return onnxruntime.InferenceSession(source, sess_options=options, providers=_PROVIDERS)

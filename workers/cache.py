@@ -9,8 +9,9 @@ from voices.catalog import Voice
 from workers.synthesis import SynthesisSettings
 from workers.text.segment import Chunk
 
-CACHE_FORMAT: Final = 1
-"""Bump when the stored audio of a chunk changes meaning (trim, sample format…)."""
+CACHE_FORMAT: Final = 2
+"""Bump when the stored audio of a chunk changes meaning (trim, sample format…).
+2: the sidecar holds every take's spoken words with their sample spans."""
 
 NO_LEXICON: Final = "none"
 

@@ -46,7 +46,8 @@ def chapters_from_timings(
         heading_block = t.block
     if not starts:
         return []
-    if any(not t.heading and t.start < starts[0][0] for t in timings):
+    # The spoken disclosure before the first heading is no chapter of its own.
+    if any(not (t.heading or t.disclosure) and t.start < starts[0][0] for t in timings):
         starts.insert(0, (0.0, opening_title or OPENING_CHAPTER_TITLE))
     else:
         # The first chapter owns the lead-in silence: chapters cover the whole file.

@@ -188,6 +188,14 @@ class EpisodeNotFound(NotFound):
     """No such episode in this feed."""
 
 
+class SourceNotFound(NotFound):
+    """No such article source (or another key's: the same answer)."""
+
+    def __init__(self, source_id: str) -> None:
+        self.source_id = source_id
+        super().__init__(f"no source {source_id!r}")
+
+
 class Conflict(NarrateError):
     """The request clashes with the state of what is stored."""
 

@@ -18,11 +18,11 @@ from workers.chapters import Chapter, chapters_from_timings, write_id3_chapters
 from workers.errors import InputError
 from workers.master import AudioFormat, MasterReport, Tags, dry_run_filters, master_program
 from workers.pool import InlineSynthesis, SynthesisPool
-from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming
+from workers.stitch import PausePolicy, Program, ProgramWriter, SentenceTiming, WordTiming
 from workers.synthesis import ChunkAudio, SynthesisSettings
-from workers.text.prepare import ArticleMeta, PreparedArticle
+from workers.text.prepare import DISCLOSURE_TEXT, ArticleMeta, Disclosure, PreparedArticle
 from workers.text.segment import Chunk
-from workers.timings import render_timings_json, render_vtt
+from workers.timings import render_speechmarks, render_timings_json, render_vtt
 
 TITLE_CHARS: Final = 80
 """A title made from the first sentence is cut to about this many characters, at a word."""
@@ -43,6 +43,8 @@ class ConvertOptions:
     synthesis: SynthesisSettings = field(default_factory=SynthesisSettings)
     pauses: PausePolicy = field(default_factory=PausePolicy)
     mp3_kbps: int = 64
+    disclosure: Disclosure | None = None
+    """Where the article was given the spoken disclosure (`Reading.disclosure`)."""
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,25 @@ class Delivery:
     timings: list[SentenceTiming]
     duration: float
     chapters: list[Chapter]
+    words: list[WordTiming] = field(default_factory=list)
+    text: str = ""
+    """The article's text, which the timings' character offsets point into."""
 
     def vtt(self) -> str:
-        return render_vtt(self.timings)
+        return render_vtt(self.timings, self.words)
 
     def timings_json(self) -> str:
         return render_timings_json(
-            self.timings, self.duration, voice=self.tags.voice_id, loudness=self.report.as_dict()
+            self.timings,
+            self.duration,
+            self.words,
+            self.text,
+            voice=self.tags.voice_id,
+            loudness=self.report.as_dict(),
         )
+
+    def speechmarks(self) -> str:
+        return render_speechmarks(self.timings, self.words, self.text)
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ def article_title(given: str | None, chunks: list[Chunk]) -> str:
     cut at a word near `TITLE_CHARS`."""
     if given and given.strip():
         return " ".join(given.split())
-    sentences = [s for c in chunks for s in c.sentences]
+    sentences = [s for c in chunks for s in c.sentences if s.text != DISCLOSURE_TEXT]
     first = next((s for s in sentences if s.heading), None) or next(iter(sentences), None)
     if first is None:
         return UNTITLED
@@ -116,8 +129,10 @@ def deliver_program(
 ) -> Delivery:
     """Master, encode and tag `program` into `out` (written whole or not at all): ID3 tags
     and chapters from the headings for MP3, the AI-assistance notice in every format's
-    comment, timings and WebVTT ready to write. Both doors (CLI and service) end here."""
+    comment, sentence and word timings (JSON, WebVTT, speech marks) ready to write. Both
+    doors (CLI and service) end here."""
     tags = Tags(meta.title, meta.author, meta.publication, meta.date, voice_id)
+    program = mark_disclosure(program, options.disclosure)
     chapters = chapters_from_timings(program.timings, program.duration, meta.title)
     partial = out.with_name(f".{out.name}.part")
     try:
@@ -133,7 +148,50 @@ def deliver_program(
         timings=program.timings,
         duration=program.duration,
         chapters=chapters,
+        words=program.words,
+        text=program.text,
     )
+
+
+def mark_disclosure(program: Program, where: Disclosure | None) -> Program:
+    """The spoken disclosure (the first or the last sentence) flagged as such, with index
+    -1 and no words, and the article's sentences, words and text as if it were not there:
+    sentence numbers, word offsets and highlighting stay the article's."""
+    timings = program.timings
+    if where is None or not timings:
+        return program
+    start = where is Disclosure.START
+    at = 0 if start else len(timings) - 1
+    if start:  # the disclosure and the separator after it leave the text
+        cut_from = 0
+        cut_to = timings[1].char_start if len(timings) > 1 else len(program.text)
+    else:
+        cut_from = timings[at - 1].char_end if at > 0 else 0
+        cut_to = len(program.text)
+    moved, renumber = (cut_to - cut_from, 1) if start else (0, 0)
+    marked = [
+        replace(t, index=-1, disclosure=True, char_start=0, char_end=0)
+        if i == at
+        else replace(
+            t,
+            index=t.index - renumber,
+            char_start=t.char_start - moved,
+            char_end=t.char_end - moved,
+        )
+        for i, t in enumerate(timings)
+    ]
+    words = [
+        replace(
+            w,
+            sentence=w.sentence - renumber,
+            char_start=w.char_start - moved,
+            char_end=w.char_end - moved,
+        )
+        for w in program.words
+        if w.sentence != timings[at].index
+    ]
+    text = program.text[:cut_from] + program.text[cut_to:]
+    return replace(program, timings=marked, words=words, text=text)
 
 
 def stitch_program(

@@ -1,17 +1,21 @@
-"""Stitching takes into one program on disk: pauses, fades at joins, sentence timings."""
+"""Stitching takes into one program on disk: pauses, fades at joins, sentence and word
+timings, and the article's text that their character offsets point into."""
 
 from __future__ import annotations
 
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 import numpy as np
 
+from workers.alignment import SpokenWord
 from workers.loudness import StreamingMeter
 from workers.synthesis import ChunkAudio
-from workers.text.segment import Break, Chunk
+from workers.text.segment import Break, Chunk, Sentence
+from workers.words import map_words
 
 DEFAULT_SENTENCE_PAUSE_MS: Final = 350
 DEFAULT_PARAGRAPH_PAUSE_MS: Final = 750
@@ -57,16 +61,60 @@ class SentenceTiming:
     text: str
     heading: bool
     block: int
+    disclosure: bool = False
+    """The spoken AI disclosure, not the article's (index -1: not highlighted)."""
+    char_start: int = 0
+    """Offset of the sentence in the article's text (`Program.text`)."""
+    char_end: int = 0
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        entry: dict[str, object] = {
             "index": self.index,
             "start": round(self.start, 3),
             "end": round(self.end, 3),
             "text": self.text,
             "heading": self.heading,
             "block": self.block,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
         }
+        if self.disclosure:
+            entry["disclosure"] = True
+        return entry
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """Where one word of the article, as written, is spoken in the final file."""
+
+    start: float
+    end: float
+    text: str
+    """The word (or expression: "$1.5 billion") as written."""
+    spoken: str
+    """The words the voice says for it."""
+    char_start: int
+    """Offset of `text` in the article's text (`Program.text`)."""
+    char_end: int
+    sentence: int
+    """Index of its sentence."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "text": self.text,
+            "spoken": self.spoken,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+            "sentence": self.sentence,
+        }
+
+
+BLOCK_SEPARATOR: Final = "\n\n"
+SENTENCE_SEPARATOR: Final = " "
+"""The article's text is its sentences as written: blocks apart by a blank line,
+sentences of one block by a space."""
 
 
 @dataclass
@@ -77,6 +125,9 @@ class Program:
     sample_rate: int
     frames: int
     timings: list[SentenceTiming]
+    words: list[WordTiming] = field(default_factory=list)
+    text: str = ""
+    """The article's text as spoken, which the timings' character offsets point into."""
     metered: tuple[str, float] | None = None
     """(filters, integrated LUFS after them), measured while the program was written."""
 
@@ -107,6 +158,9 @@ class ProgramWriter:
         self._wav.setframerate(self.sample_rate)
         self._frames = 0
         self._timings: list[SentenceTiming] = []
+        self._words: list[WordTiming] = []
+        self._text: list[str] = []
+        self._text_length = 0
         self._next_chunk = 0
         self._meter = (
             None
@@ -137,7 +191,8 @@ class ProgramWriter:
         if audio.sample_rate != self.sample_rate:
             raise ValueError("every chunk of a program must have the same sample rate")
         self._next_chunk += 1
-        for sentence, take in zip(chunk.sentences, audio.takes, strict=True):
+        words = audio.words or tuple(() for _ in audio.takes)
+        for sentence, take, spoken in zip(chunk.sentences, audio.takes, words, strict=True):
             segment = AudioSegment(
                 data=take.tobytes(), sample_width=2, frame_rate=self.sample_rate, channels=1
             )
@@ -146,6 +201,7 @@ class ProgramWriter:
             pcm = np.frombuffer(segment.raw_data, dtype=np.int16)
             start = self._frames
             self._write(pcm)
+            char_start = self._add_text(sentence)
             self._timings.append(
                 SentenceTiming(
                     index=len(self._timings),
@@ -154,10 +210,44 @@ class ProgramWriter:
                     text=sentence.text,
                     heading=sentence.heading,
                     block=sentence.block,
+                    char_start=char_start,
+                    char_end=char_start + len(sentence.text),
                 )
             )
+            self._add_words(sentence.text, spoken, start, char_start)
             pause = sentence.pause_ms
             self._silence(self.policy.after(sentence.break_after) if pause is None else pause)
+
+    def _add_text(self, sentence: Sentence) -> int:
+        """Append the sentence to the article's text; its offset there."""
+        if self._timings:
+            same_block = self._timings[-1].block == sentence.block
+            separator = SENTENCE_SEPARATOR if same_block else BLOCK_SEPARATOR
+            self._text.append(separator)
+            self._text_length += len(separator)
+        start = self._text_length
+        self._text.append(sentence.text)
+        self._text_length += len(sentence.text)
+        return start
+
+    def _add_words(
+        self, text: str, spoken: Sequence[SpokenWord], take_start: int, char_start: int
+    ) -> None:
+        """Word timings of the sentence just added, whose take begins at `take_start`."""
+        rate = self.sample_rate
+        for span in map_words(text, [w.text for w in spoken]):
+            said = spoken[span.spoken[0] : span.spoken[1]]
+            self._words.append(
+                WordTiming(
+                    start=(take_start + said[0].start) / rate,
+                    end=(take_start + max(said[-1].end, said[0].start)) / rate,
+                    text=text[span.start : span.end],
+                    spoken=" ".join(w.text for w in said),
+                    char_start=char_start + span.start,
+                    char_end=char_start + span.end,
+                    sentence=len(self._timings) - 1,
+                )
+            )
 
     def close(self) -> Program:
         self._wav.close()
@@ -169,6 +259,8 @@ class ProgramWriter:
             sample_rate=self.sample_rate,
             frames=self._frames,
             timings=self._timings,
+            words=self._words,
+            text="".join(self._text),
             metered=metered,
         )
 

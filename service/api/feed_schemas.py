@@ -2,15 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Text500 = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
+DisclosureAt = Literal["start", "end", "none"]
+"""Where the spoken AI disclosure goes; `none`: not spoken."""
 
 
-class FeedIn(BaseModel):
+Medium = Literal["podcast", "music", "video", "film", "audiobook", "newsletter", "blog"]
+Url = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^https?://")]
+
+
+class TxtIn(BaseModel):
+    """`podcast:txt`, e.g. `{"purpose": "applepodcastsverify", "value": "<Apple's code>"}`."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: Annotated[str, Field(min_length=1, max_length=4000)]
+    purpose: Annotated[str | None, Field(max_length=128)] = None
+
+
+class FundingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: Url
+    text: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class PersonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=128)]
+    role: Annotated[str | None, Field(max_length=64)] = None
+    group: Annotated[str | None, Field(max_length=64)] = None
+    href: Url | None = None
+    img: Url | None = None
+
+
+class PodcastTags(BaseModel):
+    """The optional Podcasting 2.0 tags of a feed (lists of at most 20)."""
+
+    podcast_txt: Annotated[list[TxtIn] | None, Field(max_length=20)] = None
+    funding: Annotated[list[FundingIn] | None, Field(max_length=20)] = None
+    persons: Annotated[list[PersonIn] | None, Field(max_length=20)] = None
+    medium: Medium | None = None
+
+
+class FeedIn(PodcastTags):
     """A new podcast feed. `language` is an ISO 639-1 code (`en`, `en-us`); `category` one of
     Apple's (`News`, or `News > Daily News`). Artwork: `image_url`, or upload it with
     `PUT /v1/feeds/{slug}/image`."""
@@ -54,9 +92,11 @@ class FeedIn(BaseModel):
     """Its articles are read headline first (a job may say otherwise)."""
     read_byline: bool = True
     """Its articles read "By NAME" after the headline (a job may say otherwise)."""
+    disclosure: DisclosureAt = "start"
+    """Where episodes speak "This audio was created with AI assistance." (default: first)."""
 
 
-class FeedPatch(BaseModel):
+class FeedPatch(PodcastTags):
     """Change some fields of a feed; `private: true` makes a new token, `false` drops it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -74,6 +114,7 @@ class FeedPatch(BaseModel):
     private: bool | None = None
     read_title: bool | None = None
     read_byline: bool | None = None
+    disclosure: DisclosureAt | None = None
 
 
 class EpisodeIn(BaseModel):
@@ -121,5 +162,10 @@ class FeedOut(BaseModel):
     podcast_guid: str
     read_title: bool = True
     read_byline: bool = True
+    disclosure: DisclosureAt
+    podcast_txt: list[TxtIn] | None = None
+    funding: list[FundingIn] | None = None
+    persons: list[PersonIn] | None = None
+    medium: Medium | None = None
     links: FeedLinks
     episodes: list[EpisodeOut]

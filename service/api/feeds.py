@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
+import asyncio
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
 
 from service.api.deps import ApiKey, CallerDep, SettingsDep, StorageDep, StoreDep
 from service.api.feed_schemas import EpisodeIn, EpisodeOut, FeedIn, FeedLinks, FeedOut, FeedPatch
@@ -16,8 +16,11 @@ from service.feeds import publish, rules
 from service.feeds.episodes import add_job_to_feed
 from service.feeds.rss import podcast_guid
 from service.feeds.store import EpisodeRecord, Feed, FeedStore, new_token
-from service.storage import Storage
+from service.fetch import fetch
+from service.settings import Settings
+from service.sources.poll import USER_AGENT
 from service.web.http import public_base_url
+from workers.errors import FetchError, ImageTooLarge, InvalidImage, ResponseTooLarge
 
 MAX_ARTWORK_BYTES: Final = 1_000_000
 """Artwork uploads over this are refused with 413 (Apple's 3000 px JPEGs fit well under it)."""
@@ -153,13 +156,74 @@ def delete_feed(slug: str, feeds: FeedStoreDep, storage: StorageDep, caller: Cal
     return Response(status_code=204)
 
 
-def _store_bytes(storage: Storage, key: str, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=storage.local_path(key).parent, delete=False) as f:
-        f.write(data)
-    storage.publish(key, Path(f.name))
+async def _form_image(request: Request) -> bytes:
+    async with request.form(max_files=1, max_fields=5) as form:  # closes its temp files
+        upload = form.get("image")
+        if upload is None or isinstance(upload, str):
+            raise InvalidImage("send the artwork as the form's `image` file")
+        return await upload.read(MAX_ARTWORK_BYTES + 1)
 
 
-@router.put("/{slug}/image", response_model=FeedOut)
+def _fetched_image(body: bytes, settings: Settings) -> bytes:
+    try:
+        url = ImageUrlIn.model_validate_json(body).url
+    except ValueError:
+        raise InvalidImage('give the artwork\'s address as {"url": "https://…"}') from None
+    try:
+        answer = fetch(
+            "GET",
+            url,
+            timeout=settings.source_fetch_timeout_s,
+            headers={"User-Agent": USER_AGENT, "Accept": "image/jpeg, image/png"},
+            max_bytes=MAX_ARTWORK_BYTES,
+            allow_private=settings.allow_private_urls,
+        )
+    except ResponseTooLarge:
+        raise ImageTooLarge(f"the image is over the limit of {MAX_ARTWORK_BYTES} bytes") from None
+    except FetchError as exc:
+        raise InvalidImage(f"could not fetch the image: {exc}") from None
+    if answer.status != 200:
+        raise InvalidImage(f"the image's address answered {answer.status}")
+    return answer.body
+
+
+class ImageUrlIn(BaseModel):
+    url: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+@router.put(
+    "/{slug}/image",
+    response_model=FeedOut,
+    responses={
+        413: {"model": ErrorOut, "description": "Over the artwork's byte limit."},
+        422: {"model": ErrorOut, "description": "Not a usable JPEG or PNG."},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                **{
+                    mime: {"schema": {"type": "string", "format": "binary"}}
+                    for mime in ("image/jpeg", "image/png")
+                },
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"image": {"type": "string", "format": "binary"}},
+                        "required": ["image"],
+                    }
+                },
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"url": {"type": "string"}},
+                        "required": ["url"],
+                    }
+                },
+            },
+        }
+    },
+)
 async def put_feed_image(
     slug: str,
     request: Request,
@@ -168,16 +232,25 @@ async def put_feed_image(
     storage: StorageDep,
     caller: CallerDep,
 ) -> FeedOut:
-    """Upload artwork as the raw body (`image/jpeg` or `image/png`, square, 1400–3000 px)."""
+    """Set the artwork: a JPEG or PNG, square, 1400–3000 px, RGB (422 says what is wrong).
+    Send it as the raw body (`Content-Type: image/jpeg` or `image/png`), as a multipart
+    form's `image` file, or give its address as JSON `{"url": "https://…"}`: it is then
+    fetched once, through the safe fetch helper, and served from here."""
     feeds.get(slug, caller.scope)
-    data = bytearray()
-    async for part in request.stream():
-        data += part
-        if len(data) > MAX_ARTWORK_BYTES:
-            break  # refuse without reading the rest
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        data = await _form_image(request)
+    elif content_type == "application/json":
+        data = await asyncio.to_thread(_fetched_image, await request.body(), settings)
+    else:
+        data = bytearray()
+        async for part in request.stream():
+            data += part
+            if len(data) > MAX_ARTWORK_BYTES:
+                break  # refuse without reading the rest
     art = rules.check_artwork(bytes(data), MAX_ARTWORK_BYTES)
     storage.delete_prefix(feed_prefix(slug))
-    _store_bytes(storage, artwork_key(slug, art.extension), art.data)
+    storage.write_bytes(artwork_key(slug, art.extension), art.data)
     feed = feeds.update(
         slug,
         owner=caller.scope,
@@ -189,7 +262,12 @@ async def put_feed_image(
     return feed_out(base, feed, feeds.episodes(slug))
 
 
-@router.post("/{slug}/episodes", status_code=201, response_model=EpisodeOut)
+@router.post(
+    "/{slug}/episodes",
+    status_code=201,
+    response_model=EpisodeOut,
+    responses={409: {"model": ErrorOut, "description": "The job has no audio (not done)."}},
+)
 def add_episode(
     slug: str,
     body: EpisodeIn,

@@ -7,12 +7,12 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Annotated, Any, Final
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Request, Response, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from service.api.deps import (
     ApiKey,
@@ -26,19 +26,26 @@ from service.api.deps import (
 from service.api.ranges import parse_range
 from service.api.schemas import ArticleIn, ErrorOut, JobAccepted, JobOut, job_links, job_out
 from service.fetch import check_public_url
-from service.keys import job_audio_key, job_prefix, job_timings_key, job_vtt_key
+from service.keys import (
+    job_audio_key,
+    job_prefix,
+    job_speechmarks_key,
+    job_timings_key,
+    job_vtt_key,
+)
 from service.quotas import SubmitQuotas
 from service.storage import Storage
 from service.store import Job, JobStatus
-from service.tasks import PREPARE
-from service.web.http import public_base_url
-from workers.errors import InputTooLarge, NotReady, QueueUnavailable, UnsafeURL
+from service.tasks import PREPARE, revoke_job_tasks, task_id
+from service.web.http import etag_matches, public_base_url
+from workers.errors import InputTooLarge, NotFound, NotReady, QueueUnavailable, UnsafeURL
 from workers.text.lexicon import request_lexicon
 
 log = logging.getLogger(__name__)
 
-READ_BLOCK: Final = 64 * 1024
 FILENAME_CHARS: Final = 80
+SPEECHMARKS_MIME: Final = "application/x-json-stream"
+"""What Amazon Polly answers speech marks with: JSON objects, one a line."""
 """A download's file name is made from at most this much of the title."""
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[ApiKey])
@@ -98,16 +105,17 @@ def submit_job(
             field=field,
         )
     voice = catalog.get(article.voice or settings.default_voice)
-    reading = None
+    reading, feed_disclosure = None, None
     if article.feed:
-        reading = request.app.state.feeds.require(article.feed, caller.scope).reading
+        feed = request.app.state.feeds.require(article.feed, caller.scope)
+        reading, feed_disclosure = feed.reading, feed.disclosure
     if article.callback_url:
         try:
             check_public_url(str(article.callback_url), settings.allow_private_urls)
         except UnsafeURL as exc:
             exc.field = "callback_url"
             raise
-    job_request = article.to_request(voice.id, owner=caller.key_id, reading=reading)
+    job_request = article.to_request(voice.id, caller.key_id, reading, feed_disclosure)
     request_lexicon(job_request.lexicon)  # a bad entry is a 422 now, not a failed job later
     stored = job_request.to_json()
     digest = hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()
@@ -124,10 +132,19 @@ def submit_job(
             # ignore_result: without it Celery subscribes this process to a result channel
             # per job (a Redis round trip each, and a set that only grows); the job's
             # outcome is in the store, never in a Celery result.
-            queue.send_task(PREPARE, args=[job.id], queue=settings.queue_name, ignore_result=True)
+            queue.send_task(
+                PREPARE,
+                args=[job.id],
+                queue=settings.queue_name,
+                ignore_result=True,
+                task_id=task_id(job.id, PREPARE),
+            )
         except Exception as exc:  # kombu raises several unrelated types when Redis is down
-            store.fail(job.id, "the job could not be queued; submit it again")
+            unqueued = "the job could not be queued; submit it again"
+            if store.fail(job.id, unqueued):
+                request.app.state.events.failed(job.id, unqueued)
             raise QueueUnavailable(f"the queue is unreachable: {type(exc).__name__}") from exc
+        request.app.state.events.queued(job)
     base = public_base_url(request, settings)
     response.headers["Location"] = f"{base}/v1/jobs/{job.id}"
     if idempotency_key:
@@ -168,11 +185,29 @@ def _audio_headers(job: Job) -> tuple[dict[str, str], str]:
 
 
 def audio_response(
-    job: Job, storage: StorageDep, range_header: str | None, if_range: str | None, head: bool
+    job: Job,
+    storage: StorageDep,
+    range_header: str | None,
+    if_range: str | None,
+    head: bool,
+    if_none_match: str | None = None,
 ) -> Response:
-    """A finished job's audio with ETag, If-Range and Range (206/416) handling; shared by
-    this API and the feeds' episode enclosures."""
+    """A finished job's audio with ETag, If-None-Match (304), If-Range and Range (206/416)
+    handling; shared by this API, the listening page and the feeds' episode enclosures.
+    With object storage, a GET is redirected to a presigned URL (the store, or a CDN before
+    it, serves the bytes and the Range); HEAD is answered here, with the exact length."""
     headers, key = _audio_headers(job)
+    if if_none_match is not None and etag_matches(if_none_match, headers["ETag"]):
+        # RFC 9110 §13.2.2: If-None-Match is evaluated before Range, with weak comparison.
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    if not head:
+        url = storage.download_url(
+            key,
+            content_type=headers["Content-Type"],
+            content_disposition=headers["Content-Disposition"],
+        )
+        if url is not None:
+            return RedirectResponse(url, status.HTTP_302_FOUND, {"Cache-Control": "no-store"})
     size = storage.size(key)
     if if_range and if_range.strip() != headers["ETag"]:
         range_header = None  # the file changed since the client's copy: send it whole
@@ -185,26 +220,17 @@ def audio_response(
     headers["Content-Length"] = str(end - start + 1)
     if head:
         return Response(status_code=code, headers=headers)
-    return StreamingResponse(
-        _read_span(storage, key, start, end), status_code=code, headers=headers
-    )
-
-
-def _read_span(storage: StorageDep, key: str, start: int, end: int) -> Iterator[bytes]:
-    with storage.open(key) as fh:
-        fh.seek(start)
-        left = end - start + 1
-        while left > 0:
-            block = fh.read(min(READ_BLOCK, left))
-            if not block:
-                break
-            left -= len(block)
-            yield block
+    return StreamingResponse(storage.read_range(key, start, end), status_code=code, headers=headers)
 
 
 _AUDIO_RESPONSES: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
     206: {"description": "The requested byte range."},
+    302: {
+        "description": "With object storage: a presigned URL of the file, which serves "
+        "Range itself (`NARRATE_STORAGE_REDIRECT`; HEAD is never redirected)."
+    },
+    304: {"description": "`If-None-Match` named the file's ETag: the client's copy is current."},
     409: {"model": ErrorOut, "description": "The job has no audio (not done)."},
     416: {"model": ErrorOut, "description": "The range is outside the file."},
 }
@@ -225,16 +251,20 @@ def get_audio(
     caller: CallerDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The delivered file, with `ETag`, `Accept-Ranges` and single byte ranges (206);
-    HEAD answers the same headers without the body."""
+    HEAD answers the same headers without the body; 304 when `If-None-Match` names the
+    file's ETag."""
     job = store.get(job_id, caller.scope)
-    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
+    return audio_response(
+        job, storage, range, if_range, head=request.method == "HEAD", if_none_match=if_none_match
+    )
 
 
 @router.get(
     "/{job_id}/transcript.vtt",
-    summary="Sentence timings as WebVTT",
+    summary="Subtitles with word timings as WebVTT",
     response_class=Response,
     responses={200: {"content": {"text/vtt": {}}}, **_AUDIO_RESPONSES},
 )
@@ -247,7 +277,7 @@ def get_transcript(
 
 @router.get(
     "/{job_id}/timings.json",
-    summary="Sentence timings and loudness as JSON",
+    summary="Sentence and word timings and loudness as JSON",
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}, **_AUDIO_RESPONSES},
 )
@@ -256,12 +286,29 @@ def get_timings(job_id: str, store: StoreDep, storage: StorageDep, caller: Calle
     return finished_text(job, storage, job_timings_key, "application/json")
 
 
+@router.get(
+    "/{job_id}/speechmarks.jsonl",
+    summary="Sentence and word speech marks, as Amazon Polly's JSON lines",
+    response_class=Response,
+    responses={200: {"content": {SPEECHMARKS_MIME: {}}}, **_AUDIO_RESPONSES},
+)
+def get_speechmarks(
+    job_id: str, store: StoreDep, storage: StorageDep, caller: CallerDep
+) -> Response:
+    job = store.get(job_id, caller.scope)
+    return finished_text(job, storage, job_speechmarks_key, SPEECHMARKS_MIME)
+
+
 def finished_text(
     job: Job, storage: Storage, key: Callable[[str], str], media_type: str
 ) -> Response:
-    """A finished job's stored text file (transcript or timings); 409 before it is done."""
+    """A finished job's stored text file (transcript or timings); 409 before it is done,
+    404 when the job was delivered before the service made that file."""
     _audio_headers(job)
-    return Response(storage.read_text(key(job.id)), media_type=media_type)
+    try:
+        return Response(storage.read_text(key(job.id)), media_type=media_type)
+    except FileNotFoundError:
+        raise NotFound(f"job {job.id} was delivered without this file") from None
 
 
 @router.delete(
@@ -286,7 +333,10 @@ def delete_job(
     finished one (done, failed, cancelled) is deleted with its files (204)."""
     job = store.get(job_id, caller.scope)  # another key's job: 404, nothing touched
     if not job.status.finished and store.cancel(job_id):
-        out = job_out(store.get(job_id), public_base_url(request, settings))
+        cancelled = store.get(job_id)
+        revoke_job_tasks(request.app.state.queue, job_id, cancelled.chunks_total)
+        request.app.state.events.cancelled(cancelled)
+        out = job_out(cancelled, public_base_url(request, settings))
         return Response(out.model_dump_json(), status_code=202, media_type="application/json")
     store.delete(job_id)
     storage.delete_prefix(job_prefix(job_id))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
-from typing import Annotated, Any, Final
+from datetime import UTC, datetime
+from typing import Annotated, Final, Literal
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
 
-from service.contract import JobRequest
+from service.contract import JobRequest, resolve_disclosure
 from service.store import Job, JobStatus
 from workers.master import AudioFormat
 from workers.pipeline import ISO_DATE_PATTERN
 from workers.synthesis import MAX_SPEED, MIN_SPEED
-from workers.text.prepare import HeadReading, InputFormat
+from workers.text.prepare import InputFormat, Reading
 
 SLUG_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,62}$"
 LANGUAGE_PATTERN: Final = r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
@@ -70,12 +72,23 @@ class ArticleIn(BaseModel):
         default=None, description="Called with the job's status JSON when it ends (signed)."
     )
     lexicon: Annotated[list[LexiconEntryIn] | None, Field(max_length=1000)] = None
+    source_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="The article's own URL (a CMS push). With `feed`, sending the same "
+        "`source_url` again (an edited article) updates the same episode: same guid and URL, "
+        "new audio, and only the changed paragraphs are synthesized again.",
+    )
     read_title: bool | None = Field(
         default=None, description="Read the headline first (default: the feed's setting, else on)."
     )
     read_byline: bool | None = Field(
         default=None,
         description='Read "By NAME" after it (default: the feed\'s setting, else on).',
+    )
+    disclosure: Literal["start", "end", "none"] | None = Field(
+        default=None,
+        description='Speak "This audio was created with AI assistance." at the start or the '
+        "end; default: as the `feed` says (`start` unless changed), else not spoken.",
     )
 
     @model_validator(mode="after")
@@ -91,17 +104,26 @@ class ArticleIn(BaseModel):
         return self.text if self.text is not None else self.html or ""
 
     def to_request(
-        self, voice: str, owner: str | None, reading: HeadReading | None = None
+        self,
+        voice: str,
+        owner: str | None,
+        reading: Reading | None = None,
+        feed_disclosure: str | None = None,
     ) -> JobRequest:
-        """The job's request, with the voice resolved (the default when none was asked) and
-        the head's reading resolved: as asked, else `reading` (the feed's), else on."""
+        """The job's request, with the voice resolved (the default when none was asked),
+        the head's reading (as asked, else `reading`, the feed's, else on) and the
+        disclosure (the request's, else `feed_disclosure`, the feed's)."""
         as_given = self.model_dump(include=JobRequest.FROM_ARTICLE)
-        default = reading or HeadReading()
+        default = reading or Reading()
         as_given["read_title"] = default.read_title if self.read_title is None else self.read_title
         as_given["read_byline"] = (
             default.read_byline if self.read_byline is None else self.read_byline
         )
+        source_url = str(self.source_url) if self.source_url else None
         return JobRequest(
+            source_url=source_url,
+            episode_guid=pushed_episode_guid(owner, self.feed, source_url),
+            disclosure=resolve_disclosure(self.disclosure, feed_disclosure),
             source=self.source,
             input_format=InputFormat.TEXT if self.text is not None else InputFormat.HTML,
             voice=voice,
@@ -112,11 +134,22 @@ class ArticleIn(BaseModel):
         )
 
 
+def pushed_episode_guid(owner: str | None, feed: str | None, source_url: str | None) -> str | None:
+    """The guid of the episode a pushed article makes: one per (tenant, feed, article URL),
+    so a CMS that pushes an edited article updates its episode rather than adding one."""
+    if not (feed and source_url):
+        return None
+    digest = hashlib.sha256(f"{owner or ''}\n{feed}\n{source_url}".encode()).hexdigest()
+    return f"narrate-article-{digest[:32]}"
+
+
 class Links(BaseModel):
     self: str
+    page: str = Field(description="The listening page: progress, then the player.")
     audio: str | None = None
     transcript: str | None = None
     timings: str | None = None
+    speechmarks: str | None = None
 
 
 class JobAccepted(BaseModel):
@@ -157,12 +190,12 @@ class JobOut(BaseModel):
 
     id: str
     status: JobStatus
-    created_at: float
-    started_at: float | None
-    finished_at: float | None
+    created_at: datetime = Field(description="ISO 8601, UTC.")
+    started_at: datetime | None = Field(description="ISO 8601, UTC; null while queued.")
+    finished_at: datetime | None = Field(description="ISO 8601, UTC; null until it ends.")
     progress: Progress
     title: str | None = None
-    voice: str | None = None
+    voice: str = Field(description="The voice it is read with (the default when none asked).")
     speed: float
     format: AudioFormat
     feed: str | None = None
@@ -189,13 +222,30 @@ class VoiceOut(BaseModel):
     """`full` where the language has normalization rules, `basic` (whitespace only) else."""
 
 
-class ErrorOut(BaseModel):
-    """Every error answer: what went wrong, and which field when a field did."""
+class ErrorDetail(BaseModel):
+    """One thing wrong with a request."""
 
-    type: str
-    message: str
-    field: str | None = None
-    errors: list[dict[str, Any]] | None = None
+    type: str = Field(description="What kind of error, in snake_case (`missing`, `not_found`).")
+    message: str = Field(description="What is wrong, in words for a person.")
+    field: str | None = Field(
+        description="Where: a dotted path into the JSON body (`speed`, `lexicon.0.word`), "
+        "a query parameter or header name; `body` for the body as a whole; null when no one "
+        "field is wrong."
+    )
+
+
+class ErrorOut(ErrorDetail):
+    """Every error answer (4xx and 5xx), from every route: what went wrong and where. The
+    top level is the first (or only) error; `errors` lists them all."""
+
+    errors: list[ErrorDetail] = Field(description="Every error found, the first one first.")
+
+
+def timestamp(epoch: float | None) -> datetime | None:
+    """An epoch time as an aware UTC datetime (JSON: ISO 8601), to the millisecond."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(round(epoch, 3), UTC)
 
 
 def job_links(base: str, job: Job) -> Links:
@@ -203,9 +253,11 @@ def job_links(base: str, job: Job) -> Links:
     done = job.status is JobStatus.DONE
     return Links(
         self=url,
+        page=f"{base}/jobs/{job.id}",
         audio=f"{url}/audio" if done else None,
         transcript=f"{url}/transcript.vtt" if done else None,
         timings=f"{url}/timings.json" if done else None,
+        speechmarks=f"{url}/speechmarks.jsonl" if done else None,
     )
 
 
@@ -254,12 +306,12 @@ def job_out(job: Job, base: str) -> JobOut:
     return JobOut(
         id=job.id,
         status=job.status,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
+        created_at=timestamp(job.created_at),
+        started_at=timestamp(job.started_at),
+        finished_at=timestamp(job.finished_at),
         progress=_progress(job),
         title=job.title,
-        voice=req.voice,
+        voice=job.result.voice if job.result else req.voice,
         speed=req.speed,
         format=req.format,
         feed=req.feed,

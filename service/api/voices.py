@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from service.api.deps import CatalogDep, SettingsDep
-from service.api.schemas import VoiceOut
+from service.api.schemas import ErrorOut, VoiceOut
 from service.voice_install import ensure_preview, voice_license
 from workers.errors import NotFound, VoiceNotFound
 from workers.text.normalize import NORMALIZERS
@@ -39,7 +39,10 @@ def list_voices(catalog: CatalogDep, settings: SettingsDep) -> list[VoiceOut]:
     "/{voice_id}/preview",
     summary="Hear a voice",
     response_class=FileResponse,
-    responses={200: {"content": {"audio/mpeg": {}}, "description": "A short MP3 sample"}},
+    responses={
+        200: {"content": {"audio/mpeg": {}}, "description": "A short MP3 sample"},
+        404: {"model": ErrorOut, "description": "No such voice."},
+    },
 )
 def voice_preview(voice_id: str, catalog: CatalogDep, settings: SettingsDep) -> FileResponse:
     """ "This is <name>, reading the news.", mastered like every job (made once per voice:

@@ -25,7 +25,15 @@ DESCRIPTION_CHARS: Final = 400
 def timings_of(doc: dict[str, Any]) -> list[SentenceTiming]:
     """Sentence timings back from the job's `timings.json`."""
     return [
-        SentenceTiming(s["index"], s["start"], s["end"], s["text"], s["heading"], s["block"])
+        SentenceTiming(
+            s["index"],
+            s["start"],
+            s["end"],
+            s["text"],
+            s["heading"],
+            s["block"],
+            bool(s.get("disclosure")),
+        )
         for s in doc.get("sentences", [])
     ]
 
@@ -40,12 +48,17 @@ def audio_duration(path: Path) -> float:
     return float(audio.info.length)
 
 
+def _stored_duration(storage: Storage, key: str) -> float:
+    with storage.local_copy(key) as path:
+        return audio_duration(path)
+
+
 def episode_text(job: Job, timings: list[SentenceTiming]) -> tuple[str, str]:
     """(title, description): the job's delivered title and the article's opening."""
     title = job.title
     body: list[str] = []
     for t in timings:
-        if t.heading and t.text == title:
+        if (t.heading and t.text == title) or t.disclosure:
             continue
         if sum(len(s) + 1 for s in body) + len(t.text) > DESCRIPTION_CHARS and body:
             break
@@ -83,8 +96,9 @@ def add_job_to_feed(
         description=description or auto_description,
         audio_size=storage.size(key),
         audio_mime=result.mime,
-        duration=audio_duration(storage.local_path(key)),
+        duration=_stored_duration(storage, key),
         published_at=job.finished_at,
+        guid=job.request.episode_guid,
     )
 
 

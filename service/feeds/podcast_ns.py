@@ -30,8 +30,68 @@ class TranscriptLink:
     """`captions` when the file carries timings fit for closed captions."""
 
 
+@dataclass(frozen=True)
+class PodcastTxt:
+    """`podcast:txt`: free text for a purpose, e.g. Apple's ownership check
+    (`purpose="applepodcastsverify"`)."""
+
+    value: str
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class Funding:
+    """`podcast:funding`: where listeners can support the show."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """`podcast:person`: someone behind the show (role and group from the Podcast Index
+    taxonomy: `host`, `editor`, `producer`…)."""
+
+    name: str
+    role: str | None = None
+    group: str | None = None
+    href: str | None = None
+    img: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelExtras:
+    """The channel's optional Podcasting 2.0 tags."""
+
+    txt: tuple[PodcastTxt, ...] = ()
+    funding: tuple[Funding, ...] = ()
+    persons: tuple[Person, ...] = ()
+    medium: str | None = None
+
+
+def _write_extras(channel, extras: ChannelExtras) -> None:  # type: ignore[no-untyped-def]
+    for txt in extras.txt:
+        elem = xml_elem(f"{{{PODCAST_NS}}}txt", channel)
+        elem.text = txt.value
+        if txt.purpose:
+            elem.attrib["purpose"] = txt.purpose
+    for funding in extras.funding:
+        elem = xml_elem(f"{{{PODCAST_NS}}}funding", channel)
+        elem.attrib["url"] = funding.url
+        elem.text = funding.text
+    for person in extras.persons:
+        elem = xml_elem(f"{{{PODCAST_NS}}}person", channel)
+        elem.text = person.name
+        for name in ("role", "group", "href", "img"):
+            if value := getattr(person, name):
+                elem.attrib[name] = value
+    if extras.medium:
+        xml_elem(f"{{{PODCAST_NS}}}medium", channel).text = extras.medium
+
+
 class PodcastExtension(BaseExtension):
-    """Channel-level `podcast:guid`, `podcast:locked` and `itunes:explicit` (true/false)."""
+    """Channel-level `podcast:guid`, `podcast:locked`, `itunes:explicit` (true/false) and the
+    optional `podcast:txt`, `podcast:funding`, `podcast:person`, `podcast:medium`."""
 
     def __init__(self) -> None:
         self._guid: str | None = None
@@ -39,6 +99,10 @@ class PodcastExtension(BaseExtension):
         self._locked_owner: str | None = None
         self._explicit: bool | None = None
         self._category: tuple[str, str | None] | None = None
+        self._extras = ChannelExtras()
+
+    def extras(self, extras: ChannelExtras) -> None:
+        self._extras = extras
 
     def extend_ns(self) -> dict[str, str]:
         return {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
@@ -77,6 +141,7 @@ class PodcastExtension(BaseExtension):
         if self._guid:
             elem = xml_elem(f"{{{PODCAST_NS}}}guid", channel)
             elem.text = self._guid
+        _write_extras(channel, self._extras)
         return rss_feed
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import quote, urlencode
 
-from service.feeds.podcast_ns import TranscriptLink
+from service.feeds.podcast_ns import ChannelExtras, Funding, Person, PodcastTxt, TranscriptLink
 from service.feeds.rss import Channel, Episode, build_rss
 from service.feeds.store import EpisodeRecord, Feed
 from workers.master import AudioFormat
@@ -72,6 +72,12 @@ def build_feed_document(feed: Feed, episodes: Sequence[EpisodeRecord], base: str
         guid=feed.podcast_guid,
         updated=_utc(last_modified(feed, episodes)),
         image_url=artwork_url(base, feed),
+        extras=ChannelExtras(
+            txt=tuple(PodcastTxt(**t) for t in feed.podcast_txt or ()),
+            funding=tuple(Funding(**f) for f in feed.funding or ()),
+            persons=tuple(Person(**p) for p in feed.persons or ()),
+            medium=feed.medium,
+        ),
     )
     items = [
         Episode(

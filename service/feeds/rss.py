@@ -12,7 +12,12 @@ from typing import Any, Final, TypeVar
 
 from feedgen.feed import FeedGenerator
 
-from service.feeds.podcast_ns import PodcastEntryExtension, PodcastExtension, TranscriptLink
+from service.feeds.podcast_ns import (
+    ChannelExtras,
+    PodcastEntryExtension,
+    PodcastExtension,
+    TranscriptLink,
+)
 
 PODCAST_GUID_NAMESPACE: Final = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """The Podcasting 2.0 namespace for `podcast:guid` (uuid5 of the feed URL without scheme)."""
@@ -63,6 +68,7 @@ class Channel:
     updated: datetime
     image_url: str | None = None
     locked: bool = True
+    extras: ChannelExtras = field(default_factory=ChannelExtras)
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ def _xml_safe(record: Record) -> Record:
             changes[f.name] = xml_text(value)
         elif isinstance(value, tuple | list):
             changes[f.name] = tuple(_xml_safe(v) if is_dataclass(v) else v for v in value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            changes[f.name] = _xml_safe(value)
     return replace(record, **changes)  # type: ignore[type-var]
 
 
@@ -146,6 +154,7 @@ def build_rss(channel: Channel, episodes: Sequence[Episode]) -> bytes:
     fg.podcast2.explicit(channel.explicit)
     fg.podcast2.podcast_locked(channel.locked, channel.owner_email)
     fg.podcast2.podcast_guid(channel.guid)
+    fg.podcast2.extras(channel.extras)
     # feedgen prepends new entries; add oldest first so the newest comes first in the XML.
     for ep in sorted(episodes, key=lambda e: (e.published, e.guid)):
         fe = fg.add_entry()

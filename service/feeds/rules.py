@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import io
 import re
-import struct
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
@@ -97,46 +97,38 @@ class Artwork:
         return "png" if self.mime == "image/png" else "jpg"
 
 
-def _png_size(data: bytes) -> tuple[int, int]:
-    if len(data) < 24 or data[12:16] != b"IHDR":
-        raise InvalidImage("the PNG has no IHDR header")
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
-_JPEG_SOF: Final = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD})
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int]:
-    pos = 2
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            raise InvalidImage("the JPEG's markers are corrupt")
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
-        if marker in _JPEG_SOF and pos + 9 <= len(data):
-            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
-            return width, height
-        pos += 2 + length
-    raise InvalidImage("the JPEG has no frame header")
+PIL_FORMATS: Final = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
 def check_artwork(data: bytes, max_bytes: int) -> Artwork:
-    """Accept a square JPEG/PNG of 1400–3000 px under `max_bytes`, or say why not."""
+    """Accept a square JPEG/PNG of 1400–3000 px in RGB under `max_bytes`, or say why not
+    (Apple's artwork rules). Pillow reads the header, then decodes the whole image, so a
+    truncated or corrupt file is refused too; the size is checked before decoding."""
     if len(data) > max_bytes:
         raise ImageTooLarge(f"the image is {len(data)} bytes; the limit is {max_bytes} bytes")
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        mime, (width, height) = "image/png", _png_size(data)
-    elif data.startswith(b"\xff\xd8"):
-        mime, (width, height) = "image/jpeg", _jpeg_size(data)
-    else:
-        raise InvalidImage("artwork must be a JPEG or PNG image")
-    if width != height or not MIN_ARTWORK_PX <= width <= MAX_ARTWORK_PX:
-        raise InvalidImage(
-            f"artwork must be square, {MIN_ARTWORK_PX}–{MAX_ARTWORK_PX} px a side; "
-            f"got {width}×{height}"
-        )
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise InvalidImage("artwork must be a JPEG or PNG image") from None
+    with image:
+        mime = PIL_FORMATS.get(image.format or "")
+        if mime is None:
+            raise InvalidImage(f"artwork must be a JPEG or PNG image, not {image.format}")
+        width, height = image.size
+        if width != height or not MIN_ARTWORK_PX <= width <= MAX_ARTWORK_PX:
+            raise InvalidImage(
+                f"artwork must be square, {MIN_ARTWORK_PX}–{MAX_ARTWORK_PX} px a side; "
+                f"got {width}×{height}"
+            )
+        if image.mode != "RGB":
+            raise InvalidImage(
+                f"artwork must be RGB (no transparency, greyscale, palette or CMYK); "
+                f"this image is {image.mode}"
+            )
+        try:
+            image.load()
+        except (OSError, ValueError, Image.DecompressionBombError):
+            raise InvalidImage("the image is truncated or corrupt") from None
     return Artwork(data=data, mime=mime, width=width, height=height)

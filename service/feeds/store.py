@@ -8,15 +8,27 @@ import uuid
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from service.db import Base, SqlStore
 from service.store import JobRow
 from workers.errors import EpisodeNotFound, FeedExists, FeedNotFound, UnknownFeed
-from workers.text.prepare import HeadReading
+from workers.text.prepare import Reading
 
+DEFAULT_DISCLOSURE: Final = "start"
+"""Podcast feeds speak the AI disclosure by default (Apple asks for it in the audio)."""
 TOKEN_BYTES: Final = 18
 """Private feed tokens: 144 random bits, URL-safe."""
 
@@ -51,6 +63,16 @@ class FeedRow(Base):
     """Its jobs read the headline first, unless the job says otherwise."""
     read_byline: Mapped[bool] = mapped_column(Boolean, default=True)
     """Its jobs read "By NAME" after the headline, unless the job says otherwise."""
+    podcast_txt: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """`podcast:txt` entries: `{"value", "purpose"}`."""
+    funding: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """`podcast:funding` entries: `{"url", "text"}`."""
+    persons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """`podcast:person` entries: `{"name", "role", "group", "href", "img"}`."""
+    medium: Mapped[str | None] = mapped_column(String(16))
+    disclosure: Mapped[str | None] = mapped_column(String(8), default=DEFAULT_DISCLOSURE)
+    """Where its episodes speak the AI disclosure: `start`, `end` or `none` (a job or
+    source may say otherwise)."""
 
 
 class EpisodeRow(Base):
@@ -95,15 +117,20 @@ class Feed:
     """The id of the API key that created it (see `FeedRow.owner`)."""
     read_title: bool = True
     read_byline: bool = True
+    podcast_txt: list[dict[str, Any]] | None = None
+    funding: list[dict[str, Any]] | None = None
+    persons: list[dict[str, Any]] | None = None
+    medium: str | None = None
+    disclosure: str | None = DEFAULT_DISCLOSURE
 
     @property
     def private(self) -> bool:
         return self.token is not None
 
     @property
-    def reading(self) -> HeadReading:
+    def reading(self) -> Reading:
         """How its jobs read the headline and byline (unset, e.g. patched to null: on)."""
-        return HeadReading(self.read_title is not False, self.read_byline is not False)
+        return Reading(self.read_title is not False, self.read_byline is not False)
 
     @classmethod
     def from_row(cls, row: FeedRow) -> Feed:
@@ -133,7 +160,7 @@ class EpisodeRecord:
 EDITABLE: Final = frozenset(
     {"title", "description", "author", "owner_name", "owner_email", "language", "category",
      "explicit", "link", "image_url", "image_key", "image_mime", "token", "read_title",
-     "read_byline"}
+     "read_byline", "disclosure", "podcast_txt", "funding", "persons", "medium"}
 )  # fmt: skip
 
 
@@ -228,8 +255,12 @@ class FeedStore(SqlStore):
         audio_mime: str,
         duration: float,
         published_at: float | None = None,
+        guid: str | None = None,
     ) -> EpisodeRecord:
-        """Add the job to the feed; adding the same job again returns the episode it made."""
+        """Add the job to the feed; adding the same job again returns the episode it made.
+        With the `guid` of an episode of this feed, that episode is updated instead: its
+        audio becomes the job's, its guid, URL and publication date stay (an edited
+        article is the same episode to podcast apps)."""
         with self._session() as session:
             feed = self._row(session, slug)
             existing = session.scalar(
@@ -237,11 +268,21 @@ class FeedStore(SqlStore):
             )
             if existing is not None:
                 return EpisodeRecord.from_row(existing)
+            same = guid and session.scalar(
+                select(EpisodeRow).where(EpisodeRow.feed_id == feed.id, EpisodeRow.guid == guid)
+            )
+            if same:
+                same.job_id = job_id
+                same.title, same.description = title, description
+                same.audio_size, same.audio_mime, same.duration = audio_size, audio_mime, duration
+                feed.updated_at = time.time()
+                session.flush()
+                return EpisodeRecord.from_row(same)
             row = EpisodeRow(
                 id=uuid.uuid4().hex,
                 feed_id=feed.id,
                 job_id=job_id,
-                guid=f"narrate-{uuid.uuid4()}",
+                guid=guid or f"narrate-{uuid.uuid4()}",
                 title=title,
                 description=description,
                 published_at=published_at or time.time(),
@@ -270,6 +311,19 @@ class FeedStore(SqlStore):
             if row is None:
                 raise EpisodeNotFound(f"no episode {episode_id!r}")
             return EpisodeRecord.from_row(row)
+
+    def remove_episode_by_guid(self, slug: str, guid: str) -> bool:
+        """Unpublish the feed's episode with this guid; False when there is none."""
+        with self._session() as session:
+            feed = self._row(session, slug)
+            row = session.scalar(
+                select(EpisodeRow).where(EpisodeRow.feed_id == feed.id, EpisodeRow.guid == guid)
+            )
+            if row is None:
+                return False
+            session.delete(row)
+            feed.updated_at = time.time()
+            return True
 
     def remove_episode(self, slug: str, episode_id: str, owner: str | None = None) -> None:
         with self._session() as session:

@@ -82,7 +82,8 @@ def http_date(timestamp: float) -> str:
     return format_datetime(datetime.fromtimestamp(int(timestamp), UTC), usegmt=True)
 
 
-def _etag_matches(header: str, etag: str) -> bool:
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an `If-None-Match` value names `etag` (weak comparison, `*`, lists)."""
     if header.strip() == "*":
         return True
     bare = etag.removeprefix("W/")
@@ -93,7 +94,7 @@ def not_modified(request: Request, etag: str, last_modified: float) -> bool:
     """RFC 9110 §13.2.2: If-None-Match decides when present; else If-Modified-Since."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        return _etag_matches(if_none_match, etag)
+        return etag_matches(if_none_match, etag)
     since = request.headers.get("if-modified-since")
     if since:
         try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hmac
 import json
-from functools import cache
+import re
 from html import escape
 from pathlib import Path
-from string import Template
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, Literal
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, FastAPI, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -21,6 +21,7 @@ from service.api.deps import SettingsDep, StorageDep, StoreDep
 from service.api.feeds import FeedStoreDep
 from service.api.jobs import audio_response, finished_text
 from service.api.schemas import ErrorOut
+from service.api.schemas import _progress as job_progress
 from service.feeds import publish
 from service.feeds.episodes import timings_of
 from service.feeds.rss import RSS_MIME
@@ -28,17 +29,25 @@ from service.feeds.store import EpisodeRecord, Feed, FeedStore
 from service.keys import job_timings_key, job_vtt_key
 from service.store import Job, JobStatus
 from service.web.http import conditional_response, public_base_url
+from service.web.pages import FAVICON, FAVICON_SVG, template
 from workers.chapters import chapters_from_timings, render_chapters_json
-from workers.errors import EpisodeNotFound, FeedNotFound
+from workers.errors import EpisodeNotFound, FeedNotFound, JobNotFound
 from workers.timings import render_vtt
 
 WEB_DIR: Final = Path(__file__).parent
-TEMPLATES: Final = WEB_DIR / "templates"
 FEED_CACHE: Final = "public, max-age=300"
 PRIVATE_CACHE: Final = "private, max-age=300"
 TRANSCRIPT_JSON_VERSION: Final = "1.0.0"
 LISTEN_CACHE: Final = "public, max-age=86400"
 """A finished job's files do not change (a resubmit is another job)."""
+
+EMBED_HEIGHT_PX: Final = 96
+"""The compact player's bar (the iframe snippet's height; the issue's bound is 120)."""
+EMBED_WIDTH_PX: Final = 640
+AI_LABEL: Final = "This audio is created with AI assistance"
+OEMBED_PATH: Final = re.compile(r"/(?:jobs|embed)/(?P<id>[0-9a-f]{32})/?$")
+CORS: Final = {"Access-Control-Allow-Origin": "*"}
+"""On transcripts and chapters: podcast apps on the web read them from other origins."""
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 listen_router = APIRouter(
@@ -48,14 +57,9 @@ listen_router = APIRouter(
 )
 
 
-@cache
-def template(name: str) -> Template:
-    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
-
-
 def _page(name: str, **values: str) -> HTMLResponse:
     player = template("_player.html").template
-    return HTMLResponse(template(name).substitute(values, player=player))
+    return HTMLResponse(template(name).substitute(values, player=player, favicon=FAVICON))
 
 
 def _feed_for(feeds: FeedStore, slug: str, token: str | None) -> Feed:
@@ -71,14 +75,28 @@ def index_page() -> HTMLResponse:
     return _page("index.html")
 
 
-def _player(job_id: str, embed: bool) -> HTMLResponse:
-    return _page(
-        "job.html",
-        title=escape(job_id),
-        job_id=escape(job_id, quote=True),
-        body_class="embed" if embed else "",
-        heading="" if embed else '<h1><a href="/">Narrate</a></h1>',
+def _byline(job: Job) -> str:
+    """Publication · author · date, as far as they are known."""
+    article = job.article
+    req = job.request
+    parts = [
+        (article.publication if article else None) or req.publication,
+        f"By {author}" if (author := (article.author if article else None) or req.author) else None,
+        (article.date if article else None) or req.date,
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def embed_snippets(base: str, job: Job) -> tuple[str, str]:
+    """(iframe, script): the HTML a host page pastes to show the compact player."""
+    url = f"{base}/embed/{job.id}"
+    title = escape(job.title or "Narrated article", quote=True)
+    iframe = (
+        f'<iframe src="{url}" title="Listen: {title}" width="100%" height="{EMBED_HEIGHT_PX}" '
+        'style="border:0;max-width:100%" loading="lazy" allow="autoplay"></iframe>'
     )
+    script = f'<script src="{base}/static/embed.js" data-src="{url}" async></script>'
+    return iframe, script
 
 
 class ListenLinks(BaseModel):
@@ -96,6 +114,7 @@ class ListenOut(BaseModel):
     status: JobStatus
     title: str | None
     percent: float = Field(description="Progress, 0–100.")
+    eta_seconds: float | None = Field(default=None, description="While running: time left.")
     duration_seconds: float | None = Field(description="The audio's length, once done.")
     links: ListenLinks
 
@@ -119,6 +138,7 @@ def listen_out(job: Job) -> ListenOut:
         status=job.status,
         title=job.title,
         percent=round(percent, 1),
+        eta_seconds=job_progress(job).eta_seconds,
         duration_seconds=round(job.result.duration, 3) if done and job.result else None,
         links=links,
     )
@@ -157,10 +177,13 @@ def listen_audio(
     storage: StorageDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The finished job's audio with `ETag` and Range, as `/v1/jobs/{id}/audio`, no key."""
     job = store.get(job_id)
-    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
+    return audio_response(
+        job, storage, range, if_range, head=request.method == "HEAD", if_none_match=if_none_match
+    )
 
 
 @listen_router.get(
@@ -171,7 +194,7 @@ def listen_audio(
 )
 def listen_timings(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
     response = finished_text(store.get(job_id), storage, job_timings_key, "application/json")
-    response.headers["Cache-Control"] = LISTEN_CACHE
+    response.headers.update({"Cache-Control": LISTEN_CACHE, **CORS})
     return response
 
 
@@ -184,22 +207,114 @@ def listen_timings(job_id: str, store: StoreDep, storage: StorageDep) -> Respons
 def listen_transcript(job_id: str, store: StoreDep, storage: StorageDep) -> Response:
     job = store.get(job_id)
     response = finished_text(job, storage, job_vtt_key, "text/vtt; charset=utf-8")
-    response.headers["Cache-Control"] = LISTEN_CACHE
+    response.headers.update({"Cache-Control": LISTEN_CACHE, **CORS})
     return response
 
 
 @router.get("/jobs/{job_id}")
-def job_page(job_id: str, store: StoreDep) -> HTMLResponse:
-    store.get(job_id)
-    return _player(job_id, embed=False)
+def job_page(job_id: str, request: Request, settings: SettingsDep, store: StoreDep) -> HTMLResponse:
+    """The listening page: title and publication, progress while the job runs (with its
+    ETA), then the player and the transcript; and the embed snippets."""
+    job = store.get(job_id)
+    base = public_base_url(request, settings)
+    iframe, script = embed_snippets(base, job)
+    return _page(
+        "job.html",
+        title=escape(job.title or "Narrated article"),
+        byline=escape(_byline(job)),
+        job_id=escape(job_id, quote=True),
+        oembed_url=escape(f"{base}/oembed?{urlencode({'url': f'{base}/jobs/{job_id}'})}"),
+        embed_height=str(EMBED_HEIGHT_PX),
+        iframe_snippet=escape(iframe),
+        script_snippet=escape(script),
+    )
+
+
+def _duration_text(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"
 
 
 @router.get("/embed/{job_id}")
-def embed_page(job_id: str, store: StoreDep) -> HTMLResponse:
-    store.get(job_id)
-    response = _player(job_id, embed=True)
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
+def embed_page(
+    job_id: str,
+    store: StoreDep,
+    theme: Annotated[Literal["light", "dark"], Query()] = "light",
+) -> HTMLResponse:
+    """The compact player: one bar (≤ 120 px), everything inline, no other request until
+    the listener presses play (the audio is `preload="none"`)."""
+    job = store.get(job_id)
+    done = job.status is JobStatus.DONE and job.result is not None
+    duration = job.result.duration if done and job.result else 0.0
+    title = escape(job.title or "Narrated article")
+    response = HTMLResponse(
+        template("embed.html").substitute(
+            title=title,
+            theme="dark" if theme == "dark" else "",
+            favicon=FAVICON,
+            job_id=escape(job_id, quote=True),
+            status=job.status.value,
+            disabled="" if done else " disabled",
+            page_url=f"/jobs/{escape(job_id, quote=True)}",
+            duration=f"{duration:.1f}",
+            duration_text=_duration_text(duration) if done else job.status.value,
+            notice=AI_LABEL,
+            audio_url=f"/listen/{escape(job_id, quote=True)}/audio" if done else "",
+        )
+    )
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+        "media-src 'self'; connect-src 'self'; img-src data:; frame-ancestors *"
+    )
+    response.headers["Cache-Control"] = "public, max-age=60"
     return response
+
+
+class OEmbedOut(BaseModel):
+    """An oEmbed 1.0 `rich` answer (https://oembed.com)."""
+
+    version: str = "1.0"
+    type: str = "rich"
+    provider_name: str = "Narrate"
+    provider_url: str
+    title: str
+    html: str
+    width: int
+    height: int
+
+
+@router.get("/oembed", response_model=OEmbedOut)
+def oembed(
+    url: Annotated[str, Query(max_length=2000)],
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    format: Annotated[str, Query()] = "json",
+    maxwidth: Annotated[int | None, Query(gt=0)] = None,
+) -> OEmbedOut:
+    """oEmbed for a listening page or embed URL (`/jobs/{id}` or `/embed/{id}`): the iframe
+    snippet. Only JSON (`format=xml`: 501, as the spec says)."""
+    if format != "json":
+        return Response(status_code=501)  # type: ignore[return-value]
+    match = OEMBED_PATH.search(urlsplit(url).path)
+    if match is None:
+        raise JobNotFound(url[:100])
+    job = store.get(match["id"])
+    base = public_base_url(request, settings)
+    iframe, _ = embed_snippets(base, job)
+    width = min(maxwidth or EMBED_WIDTH_PX, EMBED_WIDTH_PX)
+    return OEmbedOut(
+        provider_url=base or "/",
+        title=job.title or "Narrated article",
+        html=iframe,
+        width=width,
+        height=EMBED_HEIGHT_PX,
+    )
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(FAVICON_SVG, media_type="image/svg+xml", headers={"Cache-Control": FEED_CACHE})
 
 
 @router.api_route("/feeds/{slug}.xml", methods=["GET", "HEAD"])
@@ -265,8 +380,7 @@ def feed_artwork(
     feed = _feed_for(feeds, slug, token)
     if not feed.image_key or not feed.image_key.endswith(f".{ext}"):
         raise FeedNotFound(slug)
-    with storage.open(feed.image_key) as fh:
-        data = fh.read()
+    data = storage.read_bytes(feed.image_key)
     return Response(data, media_type=feed.image_mime, headers={"Cache-Control": FEED_CACHE})
 
 
@@ -287,6 +401,7 @@ def episode_audio(
     storage: StorageDep,
     range: Annotated[str | None, Header()] = None,
     if_range: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The episode's audio with HEAD and Range, answered by the job service's download code
     (the episode id is unguessable, so podcast apps need no API key)."""
@@ -294,7 +409,9 @@ def episode_audio(
     job = store.get(episode.job_id)
     if job.result is None or job.result.format.value != ext:
         raise EpisodeNotFound(f"episode {episode_id} has no .{ext} audio")
-    return audio_response(job, storage, range, if_range, head=request.method == "HEAD")
+    return audio_response(
+        job, storage, range, if_range, head=request.method == "HEAD", if_none_match=if_none_match
+    )
 
 
 @router.get("/episodes/{episode_id}/transcript.vtt")
@@ -302,7 +419,7 @@ def episode_vtt(
     episode_id: str, feeds: FeedStoreDep, store: StoreDep, storage: StorageDep
 ) -> Response:
     timings = timings_of(_episode_timings(store, storage, feeds.episode(episode_id)))
-    return Response(render_vtt(timings), media_type="text/vtt; charset=utf-8")
+    return Response(render_vtt(timings), media_type="text/vtt; charset=utf-8", headers=CORS)
 
 
 @router.get("/episodes/{episode_id}/transcript.json")
@@ -315,7 +432,9 @@ def episode_transcript_json(
         "version": TRANSCRIPT_JSON_VERSION,
         "segments": [{"startTime": t.start, "endTime": t.end, "body": t.text} for t in timings],
     }
-    return Response(json.dumps(doc, ensure_ascii=False), media_type="application/json")
+    return Response(
+        json.dumps(doc, ensure_ascii=False), media_type="application/json", headers=CORS
+    )
 
 
 @router.get("/episodes/{episode_id}/chapters.json")
@@ -326,7 +445,9 @@ def episode_chapters(
     doc = _episode_timings(store, storage, episode)
     chapters = chapters_from_timings(timings_of(doc), episode.duration, episode.title)
     return Response(
-        render_chapters_json(chapters, episode.title), media_type="application/json+chapters"
+        render_chapters_json(chapters, episode.title),
+        media_type="application/json+chapters",
+        headers=CORS,
     )
 
 

@@ -15,6 +15,7 @@ from service.embedded_redis import EmbeddedRedis
 from service.settings import Settings
 from tests.utils.services import (
     POSTGRES_URL,
+    S3Server,
     Stack,
     claim_redis_db,
     drop_schema,
@@ -41,6 +42,23 @@ def redis_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         client.close()
     with EmbeddedRedis(tmp_path_factory.mktemp("redis")) as embedded:
         yield ("127.0.0.1", embedded.port)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """One S3 server process for the whole session; each test takes a bucket of its own."""
+    server = S3Server(tmp_path_factory.mktemp("s3") / "moto.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh bucket, with the AWS variables pointing this process (and the workers it
+    starts, which inherit its environment) at the S3 server."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    return s3_server.new_bucket()
 
 
 @pytest.fixture

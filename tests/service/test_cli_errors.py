@@ -4,6 +4,7 @@ real `narrate` command in a subprocess."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -86,3 +87,91 @@ def test_an_internal_error_is_one_line_and_exit_1_unless_debugging(tmp_path: Pat
     debugged = run_narrate("--debug", *args, env=env)
     assert debugged.returncode == 1
     assert "Traceback" in debugged.stderr
+
+
+USAGE_ERRORS = {
+    "a speed that is no number": ("convert", "{src}", "--speed", "abc"),
+    "a date that is not ISO": ("convert", "{src}", "--date", "yesterday"),
+    "an unknown format": ("convert", "{src}", "--format", "flac"),
+    "no command": (),
+    "an unknown option": ("voices", "--colour"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(USAGE_ERRORS))
+def test_usage_errors_are_one_line_before_any_work(name: str, tmp_path: Path) -> None:
+    """Not the whole usage, and no synthesis started: one line, exit 2, no file written."""
+    source = tmp_path / "a.md"
+    source.write_text("A sentence to read.", encoding="utf-8")
+    args = [a.format(src=source) for a in USAGE_ERRORS[name]]
+    done = run_narrate(*args, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2, (name, done.stderr)
+    assert one_line(done.stderr) and done.stderr.startswith("narrate"), done.stderr
+    assert "usage:" not in done.stderr and done.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+    if "date" in name:
+        assert "YYYY-MM-DD" in done.stderr
+
+
+def test_a_default_output_name_never_replaces_a_file(tmp_path: Path) -> None:
+    """`narrate convert -` writes stdin.<format> in the current directory (the README says
+    so); a file already there is kept unless --force; the input's own name likewise."""
+    text = b"Standard input has no name of its own. The output gets one."
+    kept = b"the reader's own file"
+    (tmp_path / "stdin.mp3").write_bytes(kept)
+    (tmp_path / "story.md").write_text("A story.", encoding="utf-8")
+    (tmp_path / "story.ogg").write_bytes(kept)
+    for args in (("convert", "-"), ("convert", "story.md", "--format", "ogg")):
+        refused = run_narrate(*args, stdin=text, cwd=tmp_path, timeout=60)
+        assert refused.returncode == 2 and one_line(refused.stderr), refused.stderr
+        assert "exists" in refused.stderr and "--force" in refused.stderr
+    assert (tmp_path / "stdin.mp3").read_bytes() == kept
+    assert (tmp_path / "story.ogg").read_bytes() == kept
+
+    forced = run_narrate("convert", "-", "--force", "--jobs", "1", stdin=text, cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.startswith("stdin.mp3: ")
+    assert (tmp_path / "stdin.mp3").read_bytes()[:3] == b"ID3"  # a real MP3 now
+
+
+def test_version_voices_header_and_help_texts() -> None:
+    from importlib.metadata import version
+
+    from service.cli import build_parser
+
+    done = run_narrate("--version")
+    assert done.returncode == 0 and done.stdout == f"narrate {version('narrate')}\n"
+    voices = run_narrate("voices").stdout.splitlines()
+    assert voices[0].split("\t")[:3] == ["VOICE", "LANGUAGE", "QUALITY"]
+    assert any(line.startswith("en_US-joe-medium\t") for line in voices[1:])
+
+    def check_help(parser: argparse.ArgumentParser) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for command in action.choices.values():
+                    check_help(command)
+            else:
+                assert action.help, (parser.prog, action.option_strings or action.dest)
+
+    parser = build_parser()
+    check_help(parser)
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    convert = {o: a.help for a in commands["convert"]._actions for o in a.option_strings}
+    assert "YYYY-MM-DD" in convert["--date"]
+    for option in ("--input-format", "--author", "--publication", "--speed", "--format", "-o"):
+        assert "default" in convert[option], option
+
+
+def test_a_busy_port_is_one_line_with_a_port_to_try(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        for command in ("run", "api"):
+            done = run_narrate(command, "--port", port, "--data-dir", tmp_path, timeout=60)
+            assert done.returncode == 2 and one_line(done.stderr), done.stderr
+            assert f"port {port} is in use" in done.stderr
+            assert f"make run PORT={port + 1}" in done.stderr
+    assert not (tmp_path / "redis").exists()  # refused before the embedded Redis started

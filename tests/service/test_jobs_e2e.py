@@ -3,13 +3,16 @@ and without Range → decode and measure; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+import webvtt
 
+from service.api.jobs import SPEECHMARKS_MIME
 from tests.audio import decode_to_pcm
 from tests.utils.services import SHORT_ARTICLE, Stack
 from workers.loudness import measure_file
@@ -99,11 +102,18 @@ def test_submit_poll_download(
 
     vtt = stack.http.get(job["links"]["transcript"])
     assert vtt.status_code == 200 and vtt.text.startswith("WEBVTT")
-    assert "Harbor Bridge reopened" in vtt.text
+    shown = " ".join(" ".join(cue.text.split()) for cue in webvtt.from_string(vtt.text))
+    assert "Harbor Bridge reopened" in shown
     timings = stack.http.get(job["links"]["timings"]).json()
     assert timings["sentences"] and timings["duration"] == pytest.approx(
         audio["duration_seconds"], abs=0.01
     )
+    written = [w["text"] for w in timings["words"]]
+    assert written[:3] == ["Harbor", "Bridge", "Reopens"] and "$1.5 billion" in written
+    marks = stack.http.get(job["links"]["speechmarks"])
+    assert marks.status_code == 200 and marks.headers["content-type"] == SPEECHMARKS_MIME
+    lines = [json.loads(line) for line in marks.text.splitlines()]
+    assert len(lines) == len(timings["sentences"]) + len(timings["words"])
 
     # An edited resubmit synthesizes only the chunk that changed.
     edited = stack.submit(text=EDITED_ARTICLE, title="Harbor Bridge", speed=1.0)
@@ -113,7 +123,7 @@ def test_submit_poll_download(
     assert 0 < p["chunks_cached"] < p["chunks_total"]
 
     metrics = stack.http.get("/metrics").text
-    assert 'narrate_jobs{status="done"} 2.0' in metrics
+    assert 'narrate_jobs_total{status="done"} 2.0' in metrics
     assert "narrate_chunk_synthesis_seconds_count" in metrics
     assert "narrate_queue_depth" in metrics
     assert "narrate_real_time_factor" in metrics

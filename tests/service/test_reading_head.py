@@ -6,21 +6,21 @@ import pytest
 
 from service.api.schemas import ArticleIn
 from service.contract import JobRequest
-from workers.text.prepare import HeadReading
+from workers.text.prepare import Reading
 
 
 @pytest.mark.parametrize(
     ("asked", "feed", "resolved"),
     [
         ({}, None, (True, True)),
-        ({}, HeadReading(False, False), (False, False)),
-        ({"read_title": True}, HeadReading(False, False), (True, False)),
+        ({}, Reading(False, False), (False, False)),
+        ({"read_title": True}, Reading(False, False), (True, False)),
         ({"read_byline": False}, None, (True, False)),
-        ({"read_title": False, "read_byline": True}, HeadReading(True, False), (False, True)),
+        ({"read_title": False, "read_byline": True}, Reading(True, False), (False, True)),
     ],
 )
 def test_the_job_says_first_then_the_feed_then_on(
-    asked: dict[str, bool], feed: HeadReading | None, resolved: tuple[bool, bool]
+    asked: dict[str, bool], feed: Reading | None, resolved: tuple[bool, bool]
 ) -> None:
     request = ArticleIn(text="Some text.", **asked).to_request("voice", None, reading=feed)
     assert (request.read_title, request.read_byline) == resolved

@@ -1,6 +1,5 @@
 """The deployment's settings reach every door: the lexicon file is applied by the workers as
-by the CLI, `/metrics` sums delivered audio in the database, and the HTML path's dependency
-is declared by the project itself."""
+by the CLI, and the HTML path's dependency is declared by the project itself."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from tests.conftest import run_narrate
 from tests.utils.services import Stack
@@ -37,29 +35,6 @@ def test_the_lexicon_file_is_applied_by_the_service_and_the_cli(
     preview = run_narrate("preview", source, env={"NARRATE_LEXICON_FILE": str(lexicon)})
     assert preview.returncode == 0, preview.stderr
     assert "Roo-eess" in preview.stdout and "Ruiz" not in preview.stdout
-
-
-def test_metrics_totals_are_one_aggregate_query(make_stack: Callable[..., Stack]) -> None:
-    """/metrics must not read every finished job's result on each scrape: its totals are
-    one SELECT of two SUMs, whatever the number of jobs."""
-    stack = make_stack()
-    stack.start_api()
-    store = stack.store
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        assert store.done_totals() == (0.0, 0.0)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
-    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 1
-    assert len(re.findall(r"\bsum\(", selects[0], re.IGNORECASE)) == 2
-    assert "result" not in selects[0].lower()
-    assert stack.http.get("/metrics").status_code == 200
 
 
 def test_the_html_path_dependency_is_declared() -> None:

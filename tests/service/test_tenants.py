@@ -256,7 +256,15 @@ def test_listening_is_public_while_the_job_api_needs_a_key(
     assert "/listen/" in script and "/v1/jobs/${" not in script
 
     status = _listen(http, job)
-    assert set(status) == {"id", "status", "title", "percent", "duration_seconds", "links"}
+    assert set(status) == {
+        "id",
+        "status",
+        "title",
+        "percent",
+        "eta_seconds",
+        "duration_seconds",
+        "links",
+    }
     assert status["status"] == "done" and status["percent"] == 100.0
     assert http.get(f"/listen/{job}/status").headers["cache-control"] == "no-store"
 

@@ -1,8 +1,10 @@
 """Real services for service tests: a Redis database of their own, a SQLite file or
-PostgreSQL schema of their own, the API on a real port, `narrate worker` processes."""
+PostgreSQL schema of their own, the API on a real port, `narrate worker` processes, and an
+S3 server (moto in server mode: a real HTTP endpoint in its own process)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -13,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import httpx
 import redis
@@ -49,6 +51,19 @@ def wait_for(predicate: Callable[[], Any], timeout: float, what: str, every: flo
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(every)
+
+
+def stop_process_group(process: subprocess.Popen[bytes], grace_s: float) -> None:
+    """SIGTERM a process started in its own session, and all of its group; SIGKILL what is
+    left after `grace_s`."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
 
 
 def claim_redis_db(host: str, port: int) -> int:
@@ -97,24 +112,37 @@ class WorkerProcess:
     settings: Settings
     log_path: Path
     concurrency: int = 2
+    wait: bool = True
+    """Return once it is ready (else call `wait_ready`)."""
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    READY: ClassVar[bytes] = b" ready."
+    """What the process logs once it takes work."""
+
+    def command(self) -> list[str]:
+        return ["worker", "--concurrency", str(self.concurrency)]
 
     def __post_init__(self) -> None:
-        env = {**os.environ, **self.settings.to_env(), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **self.settings.to_env(), "PYTHONUNBUFFERED": "1", **self.extra_env}
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER_MAIN, "worker", "--concurrency", str(self.concurrency)],
+            [sys.executable, "-c", WORKER_MAIN, *self.command()],
             cwd=ROOT,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_for(self._ready, 60, f"the worker to start (log: {self.log_path})", every=0.2)
+        if self.wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        wait_for(self._ready, 60, f"{self.command()[0]} to start (log: {self.log_path})", every=0.2)
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
             raise AssertionError(f"worker exited: {self.log_path.read_text()[-3000:]}")
-        return b" ready." in self.log_path.read_bytes()
+        return self.READY in self.log_path.read_bytes()
 
     def kill(self) -> None:
         """SIGKILL the whole worker: main process and every pool process."""
@@ -122,14 +150,18 @@ class WorkerProcess:
         self.process.wait(10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+        stop_process_group(self.process, 20)
         self.log.close()
+
+
+@dataclass
+class BeatProcess(WorkerProcess):
+    """`narrate beat`: the scheduler that queues source polls."""
+
+    READY: ClassVar[bytes] = b"beat: Starting"
+
+    def command(self) -> list[str]:
+        return ["beat"]
 
 
 @dataclass
@@ -146,9 +178,18 @@ class Stack:
         self.api = ApiServer(self.settings)
         return self.api
 
-    def start_worker(self, concurrency: int = 2) -> WorkerProcess:
+    def start_beat(self, wait: bool = True) -> BeatProcess:
+        beat = BeatProcess(self.settings, self.tmp / "beat.log", wait=wait)
+        self.workers.append(beat)
+        return beat
+
+    def start_worker(
+        self, concurrency: int = 2, env: dict[str, str] | None = None, **values: Any
+    ) -> WorkerProcess:
+        """A `narrate worker`; `values` override this stack's settings for it alone."""
         log = self.tmp / f"worker-{len(self.workers)}.log"
-        worker = WorkerProcess(self.settings, log, concurrency)
+        settings = self.settings.model_copy(update=values) if values else self.settings
+        worker = WorkerProcess(settings, log, concurrency, env or {})
         self.workers.append(worker)
         return worker
 
@@ -235,3 +276,73 @@ def postgres_available() -> str | None:
     except Exception as exc:  # any failure: skip with the reason
         return f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}"
     return None
+
+
+S3_CREDENTIALS: Final = {
+    "AWS_ACCESS_KEY_ID": "narrate-test",
+    "AWS_SECRET_ACCESS_KEY": "narrate-test-secret",
+    "AWS_REGION": "us-east-1",
+}
+
+
+@dataclass
+class S3Server:
+    """moto's S3 in server mode (`python -m moto.server`): a real HTTP S3 endpoint in a
+    process of its own, reached through boto3 like AWS, MinIO or R2. It keeps objects in
+    memory and does not check signatures (presigned URLs are fetched, not verified)."""
+
+    log_path: Path
+    port: int = field(default_factory=free_port)
+
+    def __post_init__(self) -> None:
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(self._ready, 30, f"the S3 server to start (log: {self.log_path})")
+
+    def _ready(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"S3 server exited: {self.log_path.read_text()[-3000:]}")
+        try:
+            return httpx.get(self.url, timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """The standard AWS variables that point boto3 (and so Narrate) at this server."""
+        return {"AWS_ENDPOINT_URL": self.url, **S3_CREDENTIALS}
+
+    @functools.cached_property
+    def client(self) -> Any:
+        """A boto3 client of its own: the tests' independent view of the bucket."""
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name=S3_CREDENTIALS["AWS_REGION"],
+            aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    def new_bucket(self) -> str:
+        name = f"narrate-{uuid.uuid4().hex[:16]}"
+        self.client.create_bucket(Bucket=name)
+        return name
+
+    def keys(self, bucket: str, prefix: str = "") -> dict[str, int]:
+        """Every object under `prefix`, with its size, as the server lists them."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        return {o["Key"]: o["Size"] for page in pages for o in page.get("Contents", [])}
+
+    def stop(self) -> None:
+        stop_process_group(self.process, 10)
+        self.log.close()

@@ -10,9 +10,16 @@ import onnx
 import onnxruntime
 import pytest
 from onnx import numpy_helper
+from piper.patch_voice_with_alignment import add_alignment_output
 
 from tests.utils.piper_model import MODEL, deterministic_audio
-from voices.onnx_cache import SAME_SAMPLES_TOLERANCE, cached_model_path, optimized_session
+from voices.onnx_cache import (
+    SAME_SAMPLES_TOLERANCE,
+    cached_model_path,
+    check_outputs,
+    optimized_session,
+    with_alignment_output,
+)
 
 
 def _audio(session: onnxruntime.InferenceSession) -> np.ndarray:
@@ -65,16 +72,30 @@ def test_cache_is_written_once_and_gives_the_same_audio(
     np.testing.assert_allclose(_audio(first), reference, atol=1e-4)
 
 
-def test_cache_holds_the_vocoder_as_2d_convolutions(
+def test_cache_holds_the_vocoder_as_2d_convolutions_and_the_alignment_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    optimized_session(MODEL, _options())
+    session = optimized_session(MODEL, _options())
     cached = onnx.load(str(cached_model_path(MODEL)))
     ranks = {init.name: len(init.dims) for init in cached.graph.initializer}
     decoder = [n for n in cached.graph.node if n.name.startswith("/dec/") and "Conv" in n.op_type]
     assert len(decoder) == 23
     assert all(ranks[n.input[1]] == 4 for n in decoder)
+    # The rewritten graph keeps the samples per phoneme id as its second output: the same
+    # as Piper's own patch of the published model gives, and the same audio as published.
+    assert len(cached.graph.output) == 2
+    published = onnx.load(str(MODEL))
+    add_alignment_output(published)
+    reference = onnxruntime.InferenceSession(
+        published.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    audio, durations = check_outputs(session)
+    reference_audio, reference_durations = check_outputs(reference)
+    assert durations.sum() > 0
+    np.testing.assert_array_equal(durations, reference_durations)
+    np.testing.assert_allclose(audio, reference_audio, atol=SAME_SAMPLES_TOLERANCE)
+    np.testing.assert_allclose(audio.squeeze(), _published_audio(), atol=SAME_SAMPLES_TOLERANCE)
 
 
 def test_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,5 +195,5 @@ def test_when_no_optimized_form_speaks_alike_the_published_model_is_cached(
     session = _built_with(voices.onnx_cache, "_optimized", wrong, tmp_path, monkeypatch)
     assert "onnxruntime's graph optimizations of en_US-joe-medium.onnx changed" in caplog.text
     assert "caching it as published" in caplog.text
-    assert cached_model_path(MODEL).read_bytes() == MODEL.read_bytes()
+    assert cached_model_path(MODEL).read_bytes() == with_alignment_output(MODEL)
     np.testing.assert_allclose(_audio(session), _published_audio(), atol=SAME_SAMPLES_TOLERANCE)

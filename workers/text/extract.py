@@ -7,6 +7,7 @@ its block syntax. Every path returns the same `ExtractedArticle`.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -219,6 +220,18 @@ class _HtmlBlock:
     """How much of the block's text is link text (0 to 1)."""
 
 
+@functools.cache
+def _trafilatura_config():  # type: ignore[no-untyped-def]
+    """trafilatura's defaults, except that a short story is not handed to its fallback
+    extractors (they take the whole page, navigation and all) unless it is under 50
+    characters: trafilatura hands anything under 250 to them."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "50")
+    return config
+
+
 def extract_html(html: str) -> ExtractedArticle:
     """The article in an HTML page: trafilatura's main text (its default, recall-first
     settings), headings kept, and its metadata.
@@ -236,6 +249,7 @@ def extract_html(html: str) -> ExtractedArticle:
     page_links = _page_link_texts(tree)
     document = trafilatura.bare_extraction(
         tree,
+        config=_trafilatura_config(),
         include_comments=False,
         include_formatting=True,
         include_links=True,

@@ -25,6 +25,7 @@ from workers.text.normalize import normalize_text
 from workers.text.segment import (
     DEFAULT_MAX_CHUNK_CHARS,
     Block,
+    BlockKind,
     Chunk,
     Normalizer,
     plain_text_blocks,
@@ -53,12 +54,39 @@ class ArticleMeta:
     language: str = DEFAULT_LANGUAGE
 
 
+DISCLOSURE_TEXT: Final = "This audio was created with AI assistance."
+"""Spoken at the start or the end when asked (Apple asks for AI use to be disclosed in the
+audio too): one sentence, one paragraph, so it is one chunk that the chunk cache keeps per
+voice and speed."""
+
+
+class Disclosure(StrEnum):
+    """Where the spoken disclosure goes."""
+
+    START = "start"
+    END = "end"
+
+
 @dataclass(frozen=True)
-class HeadReading:
-    """Whether the headline and the byline are read before the body (per request, per feed)."""
+class Reading:
+    """What is read besides the article's body."""
 
     read_title: bool = True
+    """Speak the headline first."""
+
     read_byline: bool = True
+    """Speak "By NAME" after the headline (when the author is known)."""
+
+    disclosure: Disclosure | None = None
+    """Speak `DISCLOSURE_TEXT` first or last."""
+
+    def with_disclosure(self, blocks: list[Block]) -> list[Block]:
+        """The blocks with the disclosure added first or last (the headline and byline
+        are `extract.with_head`'s)."""
+        if blocks and self.disclosure is not None:
+            spoken = Block(BlockKind.PARAGRAPH, DISCLOSURE_TEXT)
+            blocks = [spoken, *blocks] if self.disclosure is Disclosure.START else [*blocks, spoken]
+        return blocks
 
 
 @dataclass(frozen=True)
@@ -105,15 +133,14 @@ def prepare_article(
     *,
     lexicon: Lexicon | None = None,
     date_order: DateOrder = DEFAULT_DATE_ORDER,
-    read_title: bool = True,
-    read_byline: bool = True,
+    reading: Reading = Reading(),
 ) -> PreparedArticle:
     """Blocks and chunks of `text`; raises `EmptyInput` when nothing would be spoken.
 
     `input_format` picks the extractor (scraped text, Markdown, HTML or SSML); what the
     extractor learns (title, author, date) fills the gaps in `meta`. `lexicon` entries
     are applied to every sentence before normalization; `date_order` reads ambiguous
-    numeric dates.
+    numeric dates; `reading` drops the headline or adds the byline.
 
     Every format but SSML is read headline first, then "By NAME" (`read_title`,
     `read_byline`), from `meta` or else from what the extractor found; a body that already
@@ -151,9 +178,12 @@ def prepare_article(
             blocks,
             extracted.title if own else meta.title,
             meta.author,
-            read_title=read_title,
-            read_byline=read_byline,
+            read_title=reading.read_title,
+            read_byline=reading.read_byline,
         )
+    blocks = reading.with_disclosure(blocks)
+    if not blocks:
+        raise EmptyInput(f"no article text found in the {input_format.value} input")
     chunks = segment_blocks(
         blocks,
         normalize=_normalizer(meta.language, lexicon, len(text), date_order),

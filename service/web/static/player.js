@@ -21,13 +21,61 @@ function fraction(job) {
   return typeof job.percent === "number" ? job.percent / 100 : 0;
 }
 
-// Render the transcript: one <span class="s"> per sentence, headings as <h2>, blocks as <p>.
-function renderTranscript(container, sentences, audio) {
+// Fill a sentence's <span> with its text, each timed word in a <span class="w"> (its
+// characters found by the offsets in timings.json: "$1.5 billion" is one word).
+function addWords(span, sentence, words, audio, seek) {
+  const text = sentence.text;
+  let at = 0;
+  const spans = [];
+  for (const w of words) {
+    const from = w.char_start - sentence.char_start;
+    const to = w.char_end - sentence.char_start;
+    if (from < at || to > text.length) continue;
+    span.appendChild(document.createTextNode(text.slice(at, from)));
+    const word = document.createElement("span");
+    word.className = "w";
+    word.textContent = text.slice(from, to);
+    word.dataset.start = String(w.start);
+    word.dataset.end = String(w.end);
+    word.addEventListener("click", (event) => {
+      event.stopPropagation();
+      seek(w.start);
+    });
+    span.appendChild(word);
+    spans.push(word);
+    at = to;
+  }
+  span.appendChild(document.createTextNode(text.slice(at)));
+  return spans;
+}
+
+// The last of `spans` (in time order) that has started by `t`, or null.
+function lastStarted(spans, t) {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Number(spans[mid].dataset.start) <= t + 0.01) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? spans[lo - 1] : null;
+}
+
+// Render the transcript: one <span class="s"> per sentence, headings as <h2>, blocks as <p>;
+// inside, one <span class="w"> per word when the timings have words.
+function renderTranscript(container, sentences, audio, words = []) {
   container.textContent = "";
   let block = null;
   let holder = null;
   const spans = [];
+  const wordSpans = [];
+  const bySentence = new Map();
+  for (const w of words) {
+    if (!bySentence.has(w.sentence)) bySentence.set(w.sentence, []);
+    bySentence.get(w.sentence).push(w);
+  }
   for (const s of sentences) {
+    if (s.disclosure) continue; // the spoken AI disclosure: the label says it already
     if (s.block !== block || holder === null) {
       holder = document.createElement(s.heading ? "h2" : "p");
       container.appendChild(holder);
@@ -37,30 +85,47 @@ function renderTranscript(container, sentences, audio) {
     }
     const span = document.createElement("span");
     span.className = "s";
-    span.textContent = s.text;
     span.dataset.index = String(s.index);
     span.dataset.start = String(s.start);
     span.dataset.end = String(s.end);
-    span.addEventListener("click", () => {
-      audio.currentTime = s.start;
-      highlight(s.start);
-      if (audio.paused) audio.play().catch(() => {});
+    span.addEventListener("click", () => seek(s.start));
+    // Focusable, and Enter (or Space) seeks: the transcript works from the keyboard.
+    span.tabIndex = 0;
+    span.setAttribute("role", "button");
+    span.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        seek(s.start);
+      }
     });
+    const own = typeof s.char_start === "number" ? bySentence.get(s.index) || [] : [];
+    if (own.length) wordSpans.push(...addWords(span, s, own, audio, seek));
+    else span.textContent = s.text;
     holder.appendChild(span);
     spans.push(span);
   }
+  function seek(t) {
+    audio.currentTime = t;
+    highlight(t);
+    if (audio.paused) audio.play().catch(() => {});
+  }
   let current = null;
+  let currentWord = null;
   function highlight(t) {
-    let found = null;
-    for (const span of spans) {
-      if (Number(span.dataset.start) <= t + 0.01) found = span;
-      else break;
-    }
+    const found = lastStarted(spans, t);
     if (found !== current) {
       if (current) current.classList.remove("current");
       if (found) found.classList.add("current");
       current = found;
       if (found && !container.dataset.noScroll) found.scrollIntoView({ block: "nearest" });
+    }
+    // The word lit is the last one started in the sentence that is lit.
+    let word = lastStarted(wordSpans, t);
+    if (word && !(found && found.contains(word))) word = null;
+    if (word !== currentWord) {
+      if (currentWord) currentWord.classList.remove("current");
+      if (word) word.classList.add("current");
+      currentWord = word;
     }
   }
   audio.addEventListener("timeupdate", () => highlight(audio.currentTime));
@@ -76,7 +141,7 @@ async function showJob(root, job) {
   audio.src = links.audio;
   if (download) download.href = links.audio;
   const timings = await getJSON(links.timings);
-  renderTranscript(transcript, timings.sentences || [], audio);
+  renderTranscript(transcript, timings.sentences || [], audio, timings.words || []);
   root.querySelector("[data-role=player]").hidden = false;
   root.dataset.state = "ready";
 }
@@ -86,7 +151,6 @@ async function followJob(root, jobId) {
   const bar = root.querySelector("[data-role=progress]");
   const label = root.querySelector("[data-role=status]");
   const error = root.querySelector("[data-role=error]");
-  if (bar) bar.parentElement.hidden = false;
   for (;;) {
     let job;
     try {
@@ -96,10 +160,20 @@ async function followJob(root, jobId) {
       return;
     }
     const f = job.status === "done" ? 1 : fraction(job);
-    if (bar) bar.value = f;
-    if (label) label.textContent = `${job.status} · ${Math.round(f * 100)}%`;
+    if (bar) {
+      bar.value = f;
+      bar.parentElement.hidden = job.status === "done";
+    }
+    const eta = typeof job.eta_seconds === "number" ? ` · about ${Math.ceil(job.eta_seconds)} s left` : "";
+    if (label) label.textContent = `${job.status} · ${Math.round(f * 100)}%${eta}`;
     root.dataset.status = job.status;
-    if (job.status === "done") return showJob(root, job);
+    if (job.title) {
+      const title = root.querySelector("[data-role=title]");
+      if (title && title.textContent !== job.title) title.textContent = job.title;
+    }
+    if (job.status === "done") {
+      return showJob(root, job); // the progress is shown only while the job runs
+    }
     if (["failed", "cancelled"].includes(job.status)) {
       error.textContent = `The job ${job.status}.`;
       return;

@@ -46,7 +46,8 @@ def parse_with_partytime(xml: bytes) -> dict[str, Any]:
         timeout=60,
         check=True,
     )
-    return json.loads(done.stdout)
+    # The feed is the last line: partytime logs warnings (e.g. "no items") before it.
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def parse_with_feedparser(xml: bytes) -> Any:

@@ -127,6 +127,9 @@ def test_partytime_reads_guid_lock_transcripts_and_chapters(published: Published
         assert client.get(json_transcript["url"]).json()["segments"]
         chapters = client.get(item["podcastChapters"]["url"]).json()
         assert chapters["version"] == "1.2.0"
+        # Web podcast players read transcripts and chapters from another origin.
+        for url in (vtt["url"], json_transcript["url"], item["podcastChapters"]["url"]):
+            assert client.get(url).headers["access-control-allow-origin"] == "*"
 
 
 def test_chapters_follow_the_headings_in_json_and_id3(published: Published) -> None:

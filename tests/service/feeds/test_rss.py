@@ -10,7 +10,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from service.feeds.podcast_ns import ITUNES_NS, PODCAST_NS, TranscriptLink
+from service.feeds.podcast_ns import (
+    ITUNES_NS,
+    PODCAST_NS,
+    ChannelExtras,
+    Funding,
+    Person,
+    PodcastTxt,
+    TranscriptLink,
+)
 from service.feeds.rss import Channel, Episode, EpisodeType, build_rss, podcast_guid
 from tests.service.feeds.parsers import (
     parse_with_feedparser,
@@ -282,3 +290,23 @@ def test_any_text_in_any_field_gives_a_well_formed_feed(
         ):
             assert element.get("url") == writable(link.url)
     assert len(parse_with_feedparser(xml).entries) == len(episodes)
+
+
+def test_partytime_reads_txt_funding_person_and_medium() -> None:
+    extras = ChannelExtras(
+        txt=(PodcastTxt("apple-code-123", "applepodcastsverify"),),
+        funding=(Funding("https://news.example.org/support", "Support the newsroom"),),
+        persons=(Person("Ana Ruiz", "host", None, "https://news.example.org/ana"),),
+        medium="podcast",
+    )
+    xml = build_rss(dataclasses.replace(make_channel(), extras=extras), EPISODES)
+    parse_with_feedparser(xml)  # still well-formed and read by the others
+    assert len(parse_with_podcastparser(xml, FEED_URL)["episodes"]) == len(EPISODES)
+    feed = parse_with_partytime(xml)
+    assert feed["podcastTxt"] == [{"value": "apple-code-123", "purpose": "applepodcastsverify"}]
+    assert feed["podcastFunding"] == [
+        {"message": "Support the newsroom", "url": "https://news.example.org/support"}
+    ]
+    [person] = feed["podcastPeople"]
+    assert (person["name"], person["role"].lower()) == ("Ana Ruiz", "host")
+    assert feed["medium"] == "podcast"

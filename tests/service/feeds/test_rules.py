@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
 
 import pytest
+from PIL import Image
 
 from service.feeds.rules import (
     check_artwork,
@@ -18,27 +18,15 @@ from service.feeds.rules import (
 from workers.errors import ImageTooLarge, InvalidFeedField, InvalidImage
 
 
+def image(width: int, height: int, kind: str = "PNG", mode: str = "RGB") -> bytes:
+    """A real image of that size, kind and mode, written by Pillow."""
+    out = io.BytesIO()
+    Image.new(mode, (width, height)).save(out, kind)
+    return out.getvalue()
+
+
 def png(width: int, height: int) -> bytes:
-    """A valid, tiny (all-black, compressed) greyscale PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    raw = b"".join(b"\x00" + bytes(width) for _ in range(height))
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def jpeg_header(width: int, height: int) -> bytes:
-    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
-    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+    return image(width, height)
 
 
 @pytest.mark.parametrize("slug", ["morning", "a", "city-hall-2024"])
@@ -82,7 +70,7 @@ def test_email_and_urls() -> None:
 def test_artwork_accepted() -> None:
     art = check_artwork(png(1400, 1400), max_bytes=512_000)
     assert (art.mime, art.width, art.height, art.extension) == ("image/png", 1400, 1400, "png")
-    art = check_artwork(jpeg_header(3000, 3000), max_bytes=512_000)
+    art = check_artwork(image(3000, 3000, "JPEG"), max_bytes=512_000)
     assert (art.mime, art.width, art.extension) == ("image/jpeg", 3000, "jpg")
 
 
@@ -92,7 +80,18 @@ def test_artwork_over_the_byte_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [png(1400, 1000), png(600, 600), jpeg_header(4000, 4000), b"GIF89a...."]
+    "data",
+    [
+        png(1400, 1000),
+        png(600, 600),
+        image(3001, 3001, "JPEG"),
+        image(1400, 1400, "GIF", "P"),
+        image(1400, 1400, mode="RGBA"),
+        image(1400, 1400, mode="L"),
+        image(1400, 1400, "JPEG", "CMYK"),
+        png(1400, 1400)[:200],  # truncated
+        b"GIF89a....",
+    ],
 )
 def test_artwork_rejected(data: bytes) -> None:
     with pytest.raises(InvalidImage):
