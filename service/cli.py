@@ -141,7 +141,7 @@ def _lexicon(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-def]
     from service.settings import load_settings
     from workers.pipeline import iso_date
-    from workers.text.prepare import ArticleMeta, prepare_article
+    from workers.text.prepare import ArticleMeta, Reading, prepare_article
 
     meta = ArticleMeta(
         title=args.title,
@@ -156,6 +156,7 @@ def _prepare(args: argparse.Namespace, text: str):  # type: ignore[no-untyped-de
         input_format_for(args.input, args.input_format),
         lexicon=_lexicon(args),
         date_order=load_settings().date_order,
+        reading=Reading(read_title=args.read_title, read_byline=args.read_byline),
     )
 
 
@@ -360,6 +361,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
     for key in ("title", "voice", "format"):
         if getattr(args, key):
             article[key] = getattr(args, key)
+    for key in ("read_title", "read_byline"):
+        if not getattr(args, key):
+            article[key] = False
     api_key = args.api_key or os.environ.get("NARRATE_API_KEY")
     output = Path(args.output) if args.output else None
     return submit_article(args.server, article, api_key, args.wait, output)
@@ -424,6 +428,18 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             help="pronunciation lexicon file: .tsv (word<TAB>replacement) or .json "
             "(default: none beyond NARRATE_LEXICON_FILE)",
+        )
+        add_head_options(p)
+
+    def add_head_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--no-title",
+            dest="read_title",
+            action="store_false",
+            help="do not read the headline first",
+        )
+        p.add_argument(
+            "--no-byline", dest="read_byline", action="store_false", help='do not read "By NAME"'
         )
 
     convert = commands.add_parser("convert", help="convert one article to audio, no server")
@@ -552,6 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", type=float, default=1.0, help="speaking rate, 0.5–2.0 (default: 1.0)"
     )
     submit.add_argument("--format", choices=_FORMATS, help="audio format (default: mp3)")
+    add_head_options(submit)
     submit.set_defaults(func=cmd_submit)
 
     cache = commands.add_parser("cache", help="the cache of synthesized chunk audio")

@@ -66,10 +66,10 @@ class JobRequest:
     episode replaces its audio (same guid and URL), so an edited article stays one episode."""
 
     read_title: bool = True
-    """Speak the headline first."""
+    """Read the headline first (the request's, the feed's setting, else on)."""
 
-    read_byline: bool = False
-    """Speak "By <author>." after the headline."""
+    read_byline: bool = True
+    """Read "By NAME" after the headline when the author is known (older requests: on)."""
 
     disclosure: str | None = None
     """Speak the AI disclosure at the `start` or `end` (None: not at all)."""

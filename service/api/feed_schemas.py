@@ -88,6 +88,10 @@ class FeedIn(PodcastTags):
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool = False
     """Private feeds are only served with their token in the URL."""
+    read_title: bool = True
+    """Its articles are read headline first (a job may say otherwise)."""
+    read_byline: bool = True
+    """Its articles read "By NAME" after the headline (a job may say otherwise)."""
     disclosure: DisclosureAt = "start"
     """Where episodes speak "This audio was created with AI assistance." (default: first)."""
 
@@ -108,6 +112,8 @@ class FeedPatch(PodcastTags):
     image_url: Annotated[str | None, Field(max_length=2000)] = None
     link: Annotated[str | None, Field(max_length=2000)] = None
     private: bool | None = None
+    read_title: bool | None = None
+    read_byline: bool | None = None
     disclosure: DisclosureAt | None = None
 
 
@@ -154,6 +160,8 @@ class FeedOut(BaseModel):
     private: bool
     token: str | None
     podcast_guid: str
+    read_title: bool = True
+    read_byline: bool = True
     disclosure: DisclosureAt
     podcast_txt: list[TxtIn] | None = None
     funding: list[FundingIn] | None = None

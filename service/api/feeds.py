@@ -68,6 +68,8 @@ def feed_out(base: str, feed: Feed, episodes: list[EpisodeRecord]) -> FeedOut:
         | {
             "image_url": publish.artwork_url(base, feed),
             "private": feed.private,
+            "read_title": feed.reading.read_title,
+            "read_byline": feed.reading.read_byline,
             "links": links,
             "episodes": [episode_out(base, e) for e in episodes],
         }

@@ -105,17 +105,17 @@ def submit_job(
             field=field,
         )
     voice = catalog.get(article.voice or settings.default_voice)
-    feed_disclosure = None
+    reading, feed_disclosure = None, None
     if article.feed:
-        request.app.state.feeds.require(article.feed, caller.scope)
-        feed_disclosure = request.app.state.feeds.get(article.feed).disclosure
+        feed = request.app.state.feeds.require(article.feed, caller.scope)
+        reading, feed_disclosure = feed.reading, feed.disclosure
     if article.callback_url:
         try:
             check_public_url(str(article.callback_url), settings.allow_private_urls)
         except UnsafeURL as exc:
             exc.field = "callback_url"
             raise
-    job_request = article.to_request(voice.id, caller.key_id, feed_disclosure)
+    job_request = article.to_request(voice.id, caller.key_id, reading, feed_disclosure)
     request_lexicon(job_request.lexicon)  # a bad entry is a 422 now, not a failed job later
     stored = job_request.to_json()
     digest = hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()

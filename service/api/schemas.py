@@ -14,7 +14,7 @@ from service.store import Job, JobStatus
 from workers.master import AudioFormat
 from workers.pipeline import ISO_DATE_PATTERN
 from workers.synthesis import MAX_SPEED, MIN_SPEED
-from workers.text.prepare import InputFormat
+from workers.text.prepare import InputFormat, Reading
 
 SLUG_PATTERN: Final = r"^[a-z0-9][a-z0-9-]{0,62}$"
 LANGUAGE_PATTERN: Final = r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"
@@ -78,8 +78,13 @@ class ArticleIn(BaseModel):
         "`source_url` again (an edited article) updates the same episode: same guid and URL, "
         "new audio, and only the changed paragraphs are synthesized again.",
     )
-    read_title: bool = Field(default=True, description="Speak the headline first.")
-    read_byline: bool = Field(default=False, description='Speak "By <author>." after it.')
+    read_title: bool | None = Field(
+        default=None, description="Read the headline first (default: the feed's setting, else on)."
+    )
+    read_byline: bool | None = Field(
+        default=None,
+        description='Read "By NAME" after it (default: the feed\'s setting, else on).',
+    )
     disclosure: Literal["start", "end", "none"] | None = Field(
         default=None,
         description='Speak "This audio was created with AI assistance." at the start or the '
@@ -99,11 +104,21 @@ class ArticleIn(BaseModel):
         return self.text if self.text is not None else self.html or ""
 
     def to_request(
-        self, voice: str, owner: str | None, feed_disclosure: str | None = None
+        self,
+        voice: str,
+        owner: str | None,
+        reading: Reading | None = None,
+        feed_disclosure: str | None = None,
     ) -> JobRequest:
-        """The job's request, with the voice resolved (the default when none was asked) and
-        the disclosure (the request's, else `feed_disclosure`, the feed's)."""
+        """The job's request, with the voice resolved (the default when none was asked),
+        the head's reading (as asked, else `reading`, the feed's, else on) and the
+        disclosure (the request's, else `feed_disclosure`, the feed's)."""
         as_given = self.model_dump(include=JobRequest.FROM_ARTICLE)
+        default = reading or Reading()
+        as_given["read_title"] = default.read_title if self.read_title is None else self.read_title
+        as_given["read_byline"] = (
+            default.read_byline if self.read_byline is None else self.read_byline
+        )
         source_url = str(self.source_url) if self.source_url else None
         return JobRequest(
             source_url=source_url,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from service.db import Base, SqlStore
 from service.store import JobRow
 from workers.errors import EpisodeNotFound, FeedExists, FeedNotFound, UnknownFeed
+from workers.text.prepare import Reading
 
 DEFAULT_DISCLOSURE: Final = "start"
 """Podcast feeds speak the AI disclosure by default (Apple asks for it in the audio)."""
@@ -58,6 +59,10 @@ class FeedRow(Base):
     owner: Mapped[str | None] = mapped_column(String(64), index=True)
     """The id of the API key that created the feed (the tenant; not the podcast's
     `owner_name`); None: made on an open API."""
+    read_title: Mapped[bool] = mapped_column(Boolean, default=True)
+    """Its jobs read the headline first, unless the job says otherwise."""
+    read_byline: Mapped[bool] = mapped_column(Boolean, default=True)
+    """Its jobs read "By NAME" after the headline, unless the job says otherwise."""
     podcast_txt: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     """`podcast:txt` entries: `{"value", "purpose"}`."""
     funding: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
@@ -110,6 +115,8 @@ class Feed:
     updated_at: float
     owner: str | None = None
     """The id of the API key that created it (see `FeedRow.owner`)."""
+    read_title: bool = True
+    read_byline: bool = True
     podcast_txt: list[dict[str, Any]] | None = None
     funding: list[dict[str, Any]] | None = None
     persons: list[dict[str, Any]] | None = None
@@ -119,6 +126,11 @@ class Feed:
     @property
     def private(self) -> bool:
         return self.token is not None
+
+    @property
+    def reading(self) -> Reading:
+        """How its jobs read the headline and byline (unset, e.g. patched to null: on)."""
+        return Reading(self.read_title is not False, self.read_byline is not False)
 
     @classmethod
     def from_row(cls, row: FeedRow) -> Feed:
@@ -147,8 +159,8 @@ class EpisodeRecord:
 
 EDITABLE: Final = frozenset(
     {"title", "description", "author", "owner_name", "owner_email", "language", "category",
-     "explicit", "link", "image_url", "image_key", "image_mime", "token", "disclosure",
-     "podcast_txt", "funding", "persons", "medium"}
+     "explicit", "link", "image_url", "image_key", "image_mime", "token", "read_title",
+     "read_byline", "disclosure", "podcast_txt", "funding", "persons", "medium"}
 )  # fmt: skip
 
 
@@ -198,11 +210,11 @@ class FeedStore(SqlStore):
         with self._session() as session:
             return Feed.from_row(self._row(session, slug, owner))
 
-    def require(self, slug: str, owner: str | None = None) -> None:
+    def require(self, slug: str, owner: str | None = None) -> Feed:
         """For a job submitted with `feed`: the feed must exist and be the submitter's (422
         otherwise, the same answer for both: another tenant's feed is not revealed)."""
         try:
-            self.get(slug, owner)
+            return self.get(slug, owner)
         except FeedNotFound as exc:
             raise UnknownFeed(f"no feed {slug!r}; create it with POST /v1/feeds first") from exc
 

@@ -24,7 +24,7 @@ class SourceOptions(SourceRules):
     language: Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=35)] = "en"
     publication: Annotated[str | None, Field(max_length=500)] = None
     read_title: bool = True
-    read_byline: bool = False
+    read_byline: bool = True
     disclosure: Literal["start", "end", "none"] | None = Field(
         default=None, description="Where the AI disclosure is spoken; default: as the feed says."
     )

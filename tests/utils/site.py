@@ -62,12 +62,14 @@ class Site:
             elif page.conditional and headers.get("if-none-match") == page.etag:
                 status, body, extra = 304, b"", {"ETag": page.etag}
             else:
-                time.sleep(page.delay_s)
                 status, body = 200, page.body
                 extra = {"Content-Type": page.content_type}
                 if page.conditional:
                     extra["ETag"] = page.etag
+            # Counted on arrival: a slow page is a hit even while it still keeps the client.
             self.hits.append(Hit(handler.path, status, headers))
+            if page is not None and status == 200:
+                time.sleep(page.delay_s)
             handler.send_response(status)
             for name, value in extra.items():
                 handler.send_header(name, value)

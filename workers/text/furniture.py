@@ -42,6 +42,8 @@ MAX_PROSE_POINTS: Final = 6.0
 MIN_PROSE_WORDS: Final = 5
 REPEATED_LINE_WEIGHT: Final = 4.0
 MAX_LINE_PENALTY: Final = 3.0
+PAGE_PROMPT_PENALTY: Final = 1.0
+"""What a page prompt costs the story run around it (see `best_run`)."""
 HEAD_LOOKBACK: Final = 6
 """How many lines above the story's first paragraph may hold its byline and headline."""
 MAX_CUE_REPEATS: Final = 3
@@ -50,10 +52,16 @@ this many times: one fundraising phrase can be quoted in a story, four make an a
 
 SECTION_LABELS: Final = frozenset(
     {
+        "ad",
         "advertisement",
+        "article continues below",
+        "article continues below advertisement",
+        "article continues after advertisement",
         "back to top",
         "comments",
         "contact us",
+        "continue reading below",
+        "discussion about this post",
         "continue reading",
         "editors picks",
         "follow us",
@@ -84,8 +92,16 @@ SECTION_LABELS: Final = frozenset(
         "share",
         "share this article",
         "share this story",
+        "share this",
+        "sign up",
+        "subscribe",
+        "subscribe now",
         "sign in",
         "sponsored",
+        "sponsored content",
+        "story continues below",
+        "story continues below advertisement",
+        "story continues after advertisement",
         "top stories",
         "trending",
         "watch",
@@ -93,6 +109,13 @@ SECTION_LABELS: Final = frozenset(
     }
 )
 """Lines that are only one of these labels (case and punctuation aside) are navigation."""
+
+TIMESTAMP: Final = (
+    r"^(?:(?:updated|posted|published):?\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$"
+    r"|^\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago$"
+)
+READING_TIME: Final = r"^\d+\s*min(?:ute)?s?\s*read$"
+_TIME_LINE: Final = re.compile(f"{TIMESTAMP}|{READING_TIME}", re.IGNORECASE)
 
 CUES: Final[tuple[Cue, ...]] = (
     _cue("form", r"indicates required|required field|enter (?:your |correct )?e-?mail", 6),
@@ -159,13 +182,8 @@ CUES: Final[tuple[Cue, ...]] = (
         r"^listen to (?:this|the) (?:article|story)|(?<!\d)\d+\s*min(?:ute)?s? listen\b",
         6,
     ),
-    _cue(
-        "timestamp",
-        r"^(?:updated:?\s*)?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$"
-        r"|^\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago$",
-        6,
-    ),
-    _cue("reading time", r"^\d+\s*min(?:ute)?s?\s*read$", 6),
+    _cue("timestamp", TIMESTAMP, 6),
+    _cue("reading time", READING_TIME, 6),
     _cue("copyright", r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", 6),
     _cue(
         "payment logos",
@@ -184,9 +202,38 @@ CUES: Final[tuple[Cue, ...]] = (
 )
 """Furniture features and their weights. Add a row to teach the cleaner a new kind."""
 
+PAGE_PROMPT: Final = re.compile(
+    r"^(?:(?:read more|read also|also read|related|see also|more on this(?: story)?|watch|"
+    r"listen|read next|recommended|more from)\s*[:|»›>]"
+    r"|(?:sign up|subscribe) (?:for|to|now|here)\b|get (?:the|our) [\w' ]{0,40}newsletter\b"
+    r"|(?:the )?(?:story|article) continues (?:below|after)\b"
+    r"|thanks for reading\b.*\bsubscribe\b|share (?:this|on)\b|\* indicates required"
+    r"|enter your e-?mail\b)",
+    re.IGNORECASE,
+)
+"""The opening of a line that only page furniture says: a teaser label, a sign-up or share
+prompt, a form label."""
+
+PAGE_PROMPT_CUE: Final = "page prompt"
+
+MAX_PROMPT_WORDS: Final = 20
+"""A prompt is short: a longer line that opens like one ("Sign up for the lottery opens…")
+is read as prose."""
+
+
+def is_page_prompt(text: str) -> bool:
+    """True for a line the page says around every story: a section or advertisement label
+    ("Story continues below advertisement"), a teaser label ("Read more: …"), a sign-up or
+    share prompt. Evidence enough to drop a line whatever else it holds."""
+    return label(text) in SECTION_LABELS or (
+        len(text.split()) <= MAX_PROMPT_WORDS and bool(PAGE_PROMPT.search(text.strip()))
+    )
+
+
 _TEASER_END: Final = re.compile(r"(?:…|\.\.\.)\s*$")
 _NAME: Final = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
 _BYLINE: Final = re.compile(rf"^[Bb]y\s+(?P<author>{_NAME}(?:(?:,\s*|\s+and\s+){_NAME})*)")
+_PROSE_WORD: Final = re.compile(r"\b[a-z]{4,}\b")
 _LABEL_CHARS: Final = re.compile(r"[^a-z ]+")
 
 
@@ -217,7 +264,8 @@ class ScoredLine:
 
 def score_lines(lines: list[str]) -> list[ScoredLine]:
     """Score every non-blank line; `index` is its position in `lines`."""
-    counts = Counter(_label(line) for line in lines if line.strip())
+    counts = Counter(label(line) for line in lines if line.strip())
+    following = _next_lines(lines)
     scored = []
     for index, raw in enumerate(lines):
         text = raw.strip()
@@ -233,21 +281,53 @@ def score_lines(lines: list[str]) -> list[ScoredLine]:
             cue.weight * min(len(cue.pattern.findall(text)), MAX_CUE_REPEATS) for cue in cues
         )
         names = [cue.name for cue in cues]
-        if _label(text) in SECTION_LABELS:
+        if label(text) in SECTION_LABELS:
             furniture += STRONG_FURNITURE
             names.append("section label")
-        if counts[_label(text)] > 1 and words <= SHORT_LINE_WORDS:
-            # Repeated labels ("Subscribe") are page chrome; a repeated paragraph is prose.
-            furniture += REPEATED_LINE_WEIGHT
-            names.append("repeated")
+        if is_page_prompt(text):
+            furniture = max(furniture, STRONG_FURNITURE)
+            names.append(PAGE_PROMPT_CUE)
         prose = 0.0  # a cut-off blurb ("…") ends like a sentence but is a teaser
         if ends_sentence(text) and not _TEASER_END.search(text) and words >= MIN_PROSE_WORDS:
             prose = min(words * PROSE_POINTS_PER_WORD, MAX_PROSE_POINTS)
+        if (
+            counts[label(text)] > 1
+            and words <= SHORT_LINE_WORDS
+            and not prose
+            and not _introduces_prose(text, following[index])
+        ):
+            # Repeated labels ("Subscribe") are page chrome; a repeated sentence is prose,
+            # and so is a repeated heading over prose (the story's own structure).
+            furniture += REPEATED_LINE_WEIGHT
+            names.append("repeated")
         scored.append(ScoredLine(index, text, prose, furniture, tuple(names)))
     return scored
 
 
-def _label(text: str) -> str:
+def _next_lines(lines: list[str]) -> list[str]:
+    """For each line, the next non-blank line after it (stripped; "" at the end)."""
+    following = [""] * len(lines)
+    after = ""
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = after
+        if lines[index].strip():
+            after = lines[index].strip()
+    return following
+
+
+def _introduces_prose(text: str, following: str) -> bool:
+    """A heading over a line of prose: a heading of the story (furniture's headings sit over
+    links, labels and cut-off blurbs)."""
+    return (
+        is_heading_line(text)
+        and ends_sentence(following)
+        and not _TEASER_END.search(following)
+        and len(following.split()) >= MIN_PROSE_WORDS
+    )
+
+
+def label(text: str) -> str:
+    """`text` as labels compare: lowercase letters and single spaces only."""
     return " ".join(_LABEL_CHARS.sub(" ", text.lower().replace("'", "")).split())
 
 
@@ -262,7 +342,10 @@ def best_run(scored: list[ScoredLine]) -> tuple[int, int]:
     for position, line in enumerate(scored):
         if total <= 0:
             total, start = 0.0, position
-        total += max(line.score, -MAX_LINE_PENALTY)
+        # A page prompt ("Story continues below advertisement") is surely furniture and is
+        # dropped anyway: it costs the run little, so it does not cut the story in two.
+        penalty = PAGE_PROMPT_PENALTY if PAGE_PROMPT_CUE in line.cues else MAX_LINE_PENALTY
+        total += max(line.score, -penalty)
         if total > best:
             best, best_span = total, (start, position + 1)
     return best_span
@@ -310,22 +393,36 @@ def _is_teaser_headline(run: list[ScoredLine], position: int) -> bool:
 
 
 def _head_of_story(scored: list[ScoredLine], start: int) -> tuple[str | None, str | None, int]:
-    """Look back from the story's first line, past captions and prompts, for byline and headline.
+    """The headline and byline at the story's top; returns the title, the author and the new
+    start (the headline's position) when found.
 
-    Returns the title, the author and the new start (the headline's position) when found.
+    The byline is looked for a few lines around the story's first line; the headline is the
+    heading above it, past furniture, a dateline and at most one standfirst (which is
+    kept: it is the story's summary). With no byline, the headline is the heading right
+    above the first line, past captions, prompts and datelines.
     """
-    author = None
-    for position in range(start - 1, max(start - HEAD_LOOKBACK, 0) - 1, -1):
+    around = range(max(start - HEAD_LOOKBACK, 0), min(start + HEAD_LOOKBACK, len(scored)))
+    byline = next((p for p in around if _byline(scored[p].text)), None)
+    if byline is None:
+        return _heading_above(scored, start, None, standfirst=False) or (None, None, start)
+    author = byline_author(scored[byline].text)
+    found = _heading_above(scored, byline, author, standfirst=True)
+    return found or (None, author, min(start, byline))
+
+
+def _heading_above(
+    scored: list[ScoredLine], below: int, author: str | None, *, standfirst: bool
+) -> tuple[str, str | None, int] | None:
+    for position in range(below - 1, max(below - HEAD_LOOKBACK, 0) - 1, -1):
         line = scored[position]
-        if match := _byline(line.text):
-            author = match["author"]
-        elif line.is_furniture or _is_metadata(line):
+        if line.is_furniture or _is_metadata(line):
             continue
-        elif line.is_heading:
+        if line.is_heading:
             return line.text, author, position
-        else:
-            break
-    return None, author, start
+        if not (standfirst and line.prose > 0):
+            return None
+        standfirst = False
+    return None
 
 
 _DATE_LINE: Final = re.compile(
@@ -337,7 +434,23 @@ _DATE_LINE: Final = re.compile(
 
 def _is_metadata(line: ScoredLine) -> bool:
     """A byline or dateline: article metadata, not text to read."""
-    return bool(_byline(line.text)) or _looks_like_date(line.text)
+    return bool(_byline(line.text)) or looks_like_date(line.text)
+
+
+def byline_author(text: str) -> str | None:
+    """The name in a "By NAME" line, else None."""
+    match = _byline(text)
+    return match["author"] if match else None
+
+
+def is_byline(text: str, author: str | None = None) -> bool:
+    """A byline line: "By NAME", or (when the author is known) a short line opening with the
+    author's name ("Maria Lopez, City Hall reporter")."""
+    if _byline(text):
+        return True
+    return bool(author) and (
+        len(text.split()) <= SHORT_LINE_WORDS and label(text).startswith(label(author or ""))
+    )
 
 
 def _byline(text: str) -> re.Match[str] | None:
@@ -347,5 +460,18 @@ def _byline(text: str) -> re.Match[str] | None:
     return _BYLINE.match(text)
 
 
-def _looks_like_date(text: str) -> bool:
+def is_time_line(text: str) -> bool:
+    """A line that only says when ("4:52 p.m.", "Updated 09:30 GMT", "3 hours ago") or how
+    long the read is ("4 min read")."""
+    return bool(_TIME_LINE.match(text.strip()))
+
+
+def is_date_line(text: str) -> bool:
+    """A line that is only a date or a time, with no words of a sentence around it ("Monday,
+    June 3, 2024, 4:15 p.m. EDT" is; "March 5, 2024, the council voted" is not)."""
+    return is_time_line(text) or (looks_like_date(text) and not _PROSE_WORD.search(text))
+
+
+def looks_like_date(text: str) -> bool:
+    """A dateline: a short line that is a date ("Updated June 3, 2024, 4:15 p.m.")."""
     return len(text.split()) <= 10 and bool(_DATE_LINE.match(text))

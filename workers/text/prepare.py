@@ -15,8 +15,11 @@ from workers.text.extract import (
     extract_html,
     extract_markdown,
     extract_scraped_text,
+    head_of_blocks,
+    rejoin_hard_wraps,
+    with_head,
 )
-from workers.text.furniture import score_lines
+from workers.text.furniture import label, score_lines
 from workers.text.lexicon import LEXICON_GROWTH_ALLOWANCE, MAX_LEXICON_GROWTH, Lexicon
 from workers.text.normalize import normalize_text
 from workers.text.segment import (
@@ -71,20 +74,15 @@ class Reading:
     read_title: bool = True
     """Speak the headline first."""
 
-    read_byline: bool = False
-    """Speak "By <author>." after the headline (when the author is known)."""
+    read_byline: bool = True
+    """Speak "By NAME" after the headline (when the author is known)."""
 
     disclosure: Disclosure | None = None
     """Speak `DISCLOSURE_TEXT` first or last."""
 
-    def apply(self, blocks: list[Block], meta: ArticleMeta) -> list[Block]:
-        """The blocks as they are read: the headline dropped, the byline and the
-        disclosure added."""
-        if not self.read_title:
-            blocks = [b for i, b in enumerate(blocks) if i or b.kind is not BlockKind.HEADING]
-        if self.read_byline and meta.author:
-            at = 1 if blocks and blocks[0].kind is BlockKind.HEADING and self.read_title else 0
-            blocks = [*blocks[:at], Block(BlockKind.PARAGRAPH, f"By {meta.author}."), *blocks[at:]]
+    def with_disclosure(self, blocks: list[Block]) -> list[Block]:
+        """The blocks with the disclosure added first or last (the headline and byline
+        are `extract.with_head`'s)."""
         if blocks and self.disclosure is not None:
             spoken = Block(BlockKind.PARAGRAPH, DISCLOSURE_TEXT)
             blocks = [spoken, *blocks] if self.disclosure is Disclosure.START else [*blocks, spoken]
@@ -105,11 +103,14 @@ class PreparedArticle:
 
 
 def extract_text(text: str) -> ExtractedArticle:
-    """Plain text: scraped pages lose their furniture; clean text is read as it is."""
+    """Plain text: scraped pages lose their furniture; clean text is read as it is.
+
+    Hard-wrapped text is first put back into one line per paragraph."""
+    text = rejoin_hard_wraps(text)
     scored = score_lines(text.split("\n"))  # lines as `story_lines` splits them
     if any(line.furniture for line in scored):
         return extract_scraped_text(text, scored)
-    return ExtractedArticle(blocks=plain_text_blocks(text))
+    return head_of_blocks(plain_text_blocks(text))
 
 
 LINE_BASED_FORMATS: Final = frozenset({InputFormat.TEXT, InputFormat.MARKDOWN})
@@ -141,6 +142,10 @@ def prepare_article(
     are applied to every sentence before normalization; `date_order` reads ambiguous
     numeric dates; `reading` drops the headline or adds the byline.
 
+    Every format but SSML is read headline first, then "By NAME" (`read_title`,
+    `read_byline`), from `meta` or else from what the extractor found; a body that already
+    opens with them does not say them twice. SSML is read exactly as written.
+
     The work is linear in the length of `text` whatever it holds: characters no stage
     can take are removed first, long lines are broken, and every later stage works on
     pieces of bounded length (see `workers.text.bounds`). Every error is an `InputError`.
@@ -166,7 +171,17 @@ def prepare_article(
         author=meta.author or extracted.author,
         date=meta.date or extracted.date,
     )
-    blocks = reading.apply(blocks, meta)
+    if input_format is not InputFormat.SSML:
+        # A body that opens with its own headline reads that one; else the given title.
+        own = extracted.title and label(blocks[0].text) == label(extracted.title)
+        blocks = with_head(
+            blocks,
+            extracted.title if own else meta.title,
+            meta.author,
+            read_title=reading.read_title,
+            read_byline=reading.read_byline,
+        )
+    blocks = reading.with_disclosure(blocks)
     if not blocks:
         raise EmptyInput(f"no article text found in the {input_format.value} input")
     chunks = segment_blocks(
