@@ -27,7 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import READY_TIMEOUT_S, article_text, report, wait_ready
+from common import article_text, report, wait_ready
 
 from service.embedded_redis import free_port
 from workers.loudness import measure_file
@@ -66,18 +66,6 @@ def piper(client: httpx.Client, text: str) -> float:
     if response.status_code != 200:
         sys.exit(f"piper failed: {response.status_code} {response.text[:300]}")
     return time.perf_counter() - started
-
-
-def wait_piper(url: str) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/voices", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    sys.exit(f"the Piper server at {url} did not become ready")
 
 
 def loudness_of_streams(client: httpx.Client, text: str, tmp: Path) -> None:
@@ -125,7 +113,7 @@ def main() -> None:
         try:
             url, piper_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{piper_port}"
             wait_ready(url)
-            wait_piper(piper_url)
+            wait_ready(piper_url, "/voices")
             with (
                 httpx.Client(base_url=url, timeout=300) as ours,
                 httpx.Client(base_url=piper_url, timeout=300) as theirs,

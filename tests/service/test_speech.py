@@ -13,11 +13,10 @@ from pathlib import Path
 import httpx
 import openai
 import pytest
-import redis
 
 from tests.audio import decode_mono, pyloudnorm_lufs, true_peak_dbtp
-from tests.service.conftest import make_settings
-from tests.utils.services import Stack, claim_redis_db, wait_for
+from tests.service.conftest import module_stack
+from tests.utils.services import Stack, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -44,26 +43,17 @@ def stack(
 ) -> Iterator[Stack]:
     """One API for the module (its pool and the voice's calibration are made once): one
     stream at a time, keys required."""
-    tmp = tmp_path_factory.mktemp("speech")
-    host, port = redis_address
-    db = claim_redis_db(host, port)
-    settings = make_settings(
-        tmp,
-        redis_url=f"redis://{host}:{port}/{db}",
-        database_url=f"sqlite:///{tmp / 'narrate.db'}",
+    with module_stack(
+        redis_address,
+        tmp_path_factory.mktemp("speech"),
         api_keys=KEY,
         speech_streams=1,
         speech_processes=2,
         max_article_chars=MAX_CHARS,
         submits_per_minute=0,
-    )
-    stack = Stack(settings, tmp)
-    stack.start_api()
-    yield stack
-    stack.close()
-    client = redis.Redis(host=host, port=port, db=db)
-    client.flushdb()
-    client.close()
+    ) as stack:
+        stack.start_api()
+        yield stack
 
 
 @pytest.fixture(scope="module")
