@@ -83,8 +83,25 @@ def loudness_of_streams(client: httpx.Client, text: str, tmp: Path) -> None:
         m = measure_file(path)
         off = m.integrated_lufs - TARGET_LUFS
         ok = abs(off) <= 1.5 and m.true_peak_dbtp <= -1.0
+        verdict = "ok" if ok else "MISS"
         print(f"  {fmt:5s} {m.integrated_lufs:6.1f} LUFS ({off:+.1f} LU)  "
-              f"true peak {m.true_peak_dbtp:5.1f} dBTP  {'ok' if ok else 'MISS'}")  # fmt: skip
+              f"true peak {m.true_peak_dbtp:5.1f} dBTP  {verdict}", flush=True)  # fmt: skip
+
+
+def print_timings(rows: dict[str, list[float]], first: list[float], chars: int, runs: int) -> None:
+    print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    print(f"text: {chars} characters, {runs} runs each, both servers warm")
+    rows = {"narrate /v1/audio/speech (MP3 stream)": rows["narrate"],
+            "piper.http_server (WAV)": rows["piper.http_server (WAV)"]}  # fmt: skip
+    medians = report(rows, "piper.http_server (WAV)")
+    first_median = statistics.median(first)
+    total = medians["narrate /v1/audio/speech (MP3 stream)"]
+    print(f"time to first audio byte: median {first_median:.2f} s, runs: "
+          + " ".join(f"{f:.2f}" for f in first))  # fmt: skip
+    print(f"RESULT first byte = {first_median:.2f} s (target ≤ 1.0)")
+    print(f"RESULT first byte / total = {first_median / total:.3f} (target ≤ 0.15)")
+    ratio = total / medians["piper.http_server (WAV)"]
+    print(f"RESULT narrate/piper total = {ratio:.3f} (target ≤ 0.9)", flush=True)
 
 
 def main() -> None:
@@ -131,23 +148,12 @@ def main() -> None:
                     rows["narrate"].append(total)
                     if i % 2 == 1:
                         rows["piper.http_server (WAV)"].append(piper(theirs, text))
+                print_timings(rows, first, len(text), args.runs)
                 loudness_of_streams(ours, text, Path(tmp))
         finally:
             for process in (server, plain):
                 process.terminate()
                 process.wait(30)
-    print(f"CPU: {cpu_model()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    print(f"text: {len(text)} characters, {args.runs} runs each, both servers warm")
-    rows = {"narrate /v1/audio/speech (MP3 stream)": rows.pop("narrate"), **rows}
-    medians = report(rows, "piper.http_server (WAV)")
-    first_median = statistics.median(first)
-    total = medians["narrate /v1/audio/speech (MP3 stream)"]
-    print(f"time to first audio byte: median {first_median:.2f} s, runs: "
-          + " ".join(f"{f:.2f}" for f in first))  # fmt: skip
-    print(f"RESULT first byte = {first_median:.2f} s (target ≤ 1.0)")
-    print(f"RESULT first byte / total = {first_median / total:.3f} (target ≤ 0.15)")
-    ratio = total / medians["piper.http_server (WAV)"]
-    print(f"RESULT narrate/piper total = {ratio:.3f} (target ≤ 0.9)")
 
 
 if __name__ == "__main__":
