@@ -53,14 +53,14 @@ def report(rows: dict[str, list[float]], baseline: str) -> dict[str, float]:
     return medians
 
 
-def wait_ready(url: str) -> None:
-    """Until the service at `url` answers /readyz with 200; exits at the deadline."""
+def wait_ready(url: str, path: str = "/readyz") -> None:
+    """Until the server at `url` answers `path` with 200; exits at the deadline."""
     import httpx
 
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+            if httpx.get(f"{url}{path}", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass

@@ -12,7 +12,7 @@ from typing import Any, Final
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api import health, jobs, metrics, sources, voices
+from service.api import health, jobs, metrics, sources, speech, voices
 from service.api.access import AccessLog
 from service.api.docs import install_offline_docs
 from service.api.errors import error_body, install_error_handlers
@@ -134,6 +134,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        speech.close_engine(app)
         watchdog.cancel()
         with suppress(asyncio.CancelledError):
             await watchdog
@@ -176,7 +177,7 @@ def create_app(settings: Settings, **state: Any) -> FastAPI:
         log.warning("no API keys configured (NARRATE_API_KEYS): the API is open to anyone")
     warn_if_unsigned(settings, log)
     install_error_handlers(app)
-    for module in (jobs, voices, health, metrics):
+    for module in (jobs, voices, health, metrics, speech):
         app.include_router(module.router)
     install_feeds_and_pages(app)  # feeds API, RSS, listener pages (service.web.routes)
     app.state.sources = sources.SourceStore(app.state.store.engine)

@@ -204,6 +204,15 @@ class Settings(BaseSettings):
     beat_schedule_file: Path | None = None
     """Where `narrate beat` keeps its schedule; None: `data_dir/celerybeat-schedule`."""
 
+    speech_processes: int = Field(default_factory=usable_cores, ge=1)
+    """Synthesis processes of `POST /v1/audio/speech` in each API process (started at its
+    first request, shared by every stream; 1 onnxruntime thread each)."""
+    speech_streams: int = Field(default=2, ge=1)
+    """Speech streams one API process serves at once; one more gets 429 with `Retry-After`."""
+    openai_voices: str = ""
+    """OpenAI voice names mapped to voices of the catalog (`alloy=en_US-amy-medium,...`);
+    a name not mapped here speaks with `default_voice`."""
+
     def voice_dirs(self) -> list[Path]:
         return [Path(d) for d in self.voices_dir.split(os.pathsep) if d]
 

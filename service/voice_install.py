@@ -1,6 +1,6 @@
 """Voices from Piper's voice index: list what is available, install a voice (downloaded
-through the safe fetch helper, verified, installed atomically), remove one, and the short
-preview each voice is heard by before it is chosen.
+through the safe fetch helper, verified, installed atomically, its loudness calibration
+made), remove one, and the short preview each voice is heard by before it is chosen.
 
 The index is Piper's `voices.json` (`NARRATE_VOICE_INDEX_URL`): one entry per voice id,
 with its language, quality, speakers and files (`<lang>/<lang_REGION>/<name>/<quality>/
@@ -219,6 +219,9 @@ def _install(
     try:
         voice = Voice.from_dict(config, model, staged[entry.config.name], f"dir:{target}")
         load_piper_voice(voice)
+        from workers.stream import voice_gain
+
+        voice_gain(voice)  # the streaming path's loudness calibration, stored with the model
         write_preview(settings, voice)
         if entry.card:
             os.replace(staged[entry.card.name], target / f"{entry.id}{CARD_SUFFIX}")

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Iterator
-from typing import Final
+from collections import deque
+from collections.abc import Callable, Iterator
+from multiprocessing.pool import AsyncResult
+from typing import Final, TypeVar
 
 from voices.catalog import Voice, load_piper_voice
 from workers.cores import usable_cores
 from workers.synthesis import ChunkAudio, SynthesisSettings, synthesize_chunk
 from workers.text.segment import Chunk
+
+T = TypeVar("T")
 
 
 def _init_worker(preload: Voice | None) -> None:
@@ -57,10 +61,14 @@ class SynthesisPool:
     This module imports little, so a caller can start the pool before its heavier imports.
     """
 
-    def __init__(self, preload: Voice | None = None, processes: int | None = None) -> None:
+    def __init__(
+        self, preload: Voice | None = None, processes: int | None = None, fork: bool = True
+    ) -> None:
         self.processes = processes or usable_cores()
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        # A process with threads of its own (a web server) must not fork: a lock another
+        # thread holds at that moment stays held in the child forever. It spawns instead.
+        context = multiprocessing.get_context("fork" if fork and "fork" in methods else "spawn")
         self._pool = context.Pool(self.processes, initializer=_init_worker, initargs=(preload,))
 
     def synthesize(
@@ -74,6 +82,26 @@ class SynthesisPool:
         """
         jobs = [(i, voice, chunks[i], settings) for i in dispatch_order(chunks, self.processes)]
         return _in_order(self._pool.imap_unordered(_synthesize, jobs, chunksize=1))
+
+    def stream(
+        self, voice: Voice, chunks: list[Chunk], settings: SynthesisSettings, ahead: int
+    ) -> Iterator[ChunkAudio]:
+        """Audio of every chunk in reading order, with at most `ahead` chunks handed to the
+        workers beyond the one the caller waits for. Closing the iterator early (a client
+        went away) hands out nothing more: only the chunks already handed out still run.
+        Several streams may share the pool; their chunks queue in the order handed out."""
+        pending: deque[AsyncResult[tuple[int, ChunkAudio]]] = deque()
+        handed = 0
+        for _ in range(len(chunks)):
+            while handed < len(chunks) and len(pending) <= ahead:
+                job = (handed, voice, chunks[handed], settings)
+                pending.append(self._pool.apply_async(_synthesize, (job,)))
+                handed += 1
+            yield pending.popleft().get()[1]
+
+    def call(self, function: Callable[..., T], *args: object) -> T:
+        """`function(*args)` in one of the workers (where voices are loaded)."""
+        return self._pool.apply(function, args)
 
     def close(self) -> None:
         self._pool.close()

@@ -4,7 +4,7 @@ timings, and the article's text that their character offsets point into."""
 from __future__ import annotations
 
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -136,56 +136,44 @@ class Program:
         return self.frames / self.sample_rate
 
 
-@dataclass
-class ProgramWriter:
-    """Appends chunks in order to a WAV file; nothing but the current chunk is held in memory."""
+class Stitcher:
+    """Turns chunks, in order, into one stream of mono 16-bit PCM: takes faded at both ends,
+    pauses between them, sentence timings. Each piece goes to `sink` as it is made (a WAV
+    file for a program; an encoder for a stream); nothing but the current chunk is held."""
 
-    path: Path
-    sample_rate: int
-    policy: PausePolicy = field(default_factory=PausePolicy)
-    speed: float = 1.0
-    meter_filters: str | None = None
-    """When set, the program is measured after these ffmpeg filters as it is written
-    (mastering passes its dry-run chain, so it need not read the file again)."""
-
-    def __post_init__(self) -> None:
-        from workers.ffmpeg import configure_pydub
-
-        configure_pydub()
-        self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 (open across add() calls)
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(self.sample_rate)
-        self._frames = 0
-        self._timings: list[SentenceTiming] = []
-        self._words: list[WordTiming] = []
+    def __init__(
+        self,
+        sink: Callable[[np.ndarray], None],
+        sample_rate: int,
+        policy: PausePolicy | None = None,
+        speed: float = 1.0,
+    ) -> None:
+        self.sink = sink
+        self.sample_rate = sample_rate
+        self.policy = policy or PausePolicy()
+        self.speed = speed
+        self.frames = 0
+        self.timings: list[SentenceTiming] = []
+        self.words: list[WordTiming] = []
         self._text: list[str] = []
         self._text_length = 0
         self._next_chunk = 0
-        self._meter = (
-            None
-            if self.meter_filters is None
-            else StreamingMeter(self.sample_rate, self.meter_filters)
-        )
-        self._silence(self.policy.lead_in_ms)
+        self._write_silence(self.policy.lead_in_ms)
 
-    def _ms_to_frames(self, ms: float) -> int:
-        return round(self.sample_rate * ms / self.speed / 1000)
+    @property
+    def text(self) -> str:
+        """The article's text as spoken, which the timings' character offsets point into."""
+        return "".join(self._text)
 
     def _write(self, pcm: np.ndarray) -> None:
-        data = pcm.tobytes()
-        self._wav.writeframes(data)
-        if self._meter:
-            self._meter.feed(data)
-        self._frames += len(pcm)
+        self.sink(pcm)
+        self.frames += len(pcm)
 
-    def _silence(self, ms: float) -> None:
-        self._write(np.zeros(self._ms_to_frames(ms), dtype=np.int16))
+    def _write_silence(self, ms: float) -> None:
+        self._write(np.zeros(round(self.sample_rate * ms / self.speed / 1000), dtype=np.int16))
 
     def add(self, chunk: Chunk, audio: ChunkAudio) -> None:
         """Append the next chunk (chunks must come in order)."""
-        from pydub import AudioSegment
-
         if chunk.index != self._next_chunk or audio.index != chunk.index:
             raise ValueError(f"chunk {audio.index} arrived, expected {self._next_chunk}")
         if audio.sample_rate != self.sample_rate:
@@ -193,20 +181,14 @@ class ProgramWriter:
         self._next_chunk += 1
         words = audio.words or tuple(() for _ in audio.takes)
         for sentence, take, spoken in zip(chunk.sentences, audio.takes, words, strict=True):
-            segment = AudioSegment(
-                data=take.tobytes(), sample_width=2, frame_rate=self.sample_rate, channels=1
-            )
-            fade = min(FADE_MS, len(segment) // 2)
-            segment = segment.fade_in(fade).fade_out(fade)
-            pcm = np.frombuffer(segment.raw_data, dtype=np.int16)
-            start = self._frames
-            self._write(pcm)
+            start = self.frames
+            self._write(faded(take, self.sample_rate))
             char_start = self._add_text(sentence)
-            self._timings.append(
+            self.timings.append(
                 SentenceTiming(
-                    index=len(self._timings),
+                    index=len(self.timings),
                     start=start / self.sample_rate,
-                    end=self._frames / self.sample_rate,
+                    end=self.frames / self.sample_rate,
                     text=sentence.text,
                     heading=sentence.heading,
                     block=sentence.block,
@@ -216,12 +198,12 @@ class ProgramWriter:
             )
             self._add_words(sentence.text, spoken, start, char_start)
             pause = sentence.pause_ms
-            self._silence(self.policy.after(sentence.break_after) if pause is None else pause)
+            self._write_silence(self.policy.after(sentence.break_after) if pause is None else pause)
 
     def _add_text(self, sentence: Sentence) -> int:
         """Append the sentence to the article's text; its offset there."""
-        if self._timings:
-            same_block = self._timings[-1].block == sentence.block
+        if self.timings:
+            same_block = self.timings[-1].block == sentence.block
             separator = SENTENCE_SEPARATOR if same_block else BLOCK_SEPARATOR
             self._text.append(separator)
             self._text_length += len(separator)
@@ -237,7 +219,7 @@ class ProgramWriter:
         rate = self.sample_rate
         for span in map_words(text, [w.text for w in spoken]):
             said = spoken[span.spoken[0] : span.spoken[1]]
-            self._words.append(
+            self.words.append(
                 WordTiming(
                     start=(take_start + said[0].start) / rate,
                     end=(take_start + max(said[-1].end, said[0].start)) / rate,
@@ -245,9 +227,57 @@ class ProgramWriter:
                     spoken=" ".join(w.text for w in said),
                     char_start=char_start + span.start,
                     char_end=char_start + span.end,
-                    sentence=len(self._timings) - 1,
+                    sentence=len(self.timings) - 1,
                 )
             )
+
+
+def faded(take: np.ndarray, sample_rate: int) -> np.ndarray:
+    """`take` with a linear `FADE_MS` fade in and out (shorter for a very short take), so a
+    join never clicks."""
+    fade = min(round(sample_rate * FADE_MS / 1000), len(take) // 2)
+    if fade == 0:
+        return take
+    ramp = np.arange(fade, dtype=np.float32) / fade
+    out = take.astype(np.float32)
+    out[:fade] *= ramp
+    out[-fade:] *= ramp[::-1]
+    return np.round(out).astype(np.int16)
+
+
+@dataclass
+class ProgramWriter:
+    """Appends chunks in order to a WAV file; nothing but the current chunk is held in memory."""
+
+    path: Path
+    sample_rate: int
+    policy: PausePolicy = field(default_factory=PausePolicy)
+    speed: float = 1.0
+    meter_filters: str | None = None
+    """When set, the program is measured after these ffmpeg filters as it is written
+    (mastering passes its dry-run chain, so it need not read the file again)."""
+
+    def __post_init__(self) -> None:
+        self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 (open across add() calls)
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(self.sample_rate)
+        self._meter = (
+            None
+            if self.meter_filters is None
+            else StreamingMeter(self.sample_rate, self.meter_filters)
+        )
+        self._stitcher = Stitcher(self._write, self.sample_rate, self.policy, self.speed)
+
+    def _write(self, pcm: np.ndarray) -> None:
+        data = pcm.tobytes()
+        self._wav.writeframes(data)
+        if self._meter:
+            self._meter.feed(data)
+
+    def add(self, chunk: Chunk, audio: ChunkAudio) -> None:
+        """Append the next chunk (chunks must come in order)."""
+        self._stitcher.add(chunk, audio)
 
     def close(self) -> Program:
         self._wav.close()
@@ -257,10 +287,10 @@ class ProgramWriter:
         return Program(
             path=self.path,
             sample_rate=self.sample_rate,
-            frames=self._frames,
-            timings=self._timings,
-            words=self._words,
-            text="".join(self._text),
+            frames=self._stitcher.frames,
+            timings=self._stitcher.timings,
+            words=self._stitcher.words,
+            text=self._stitcher.text,
             metered=metered,
         )
 

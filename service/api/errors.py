@@ -51,6 +51,25 @@ def error_body(type_: str, message: str, field: str | None = None) -> dict[str, 
     return {**one, "errors": [one]}
 
 
+OPENAI_PATHS: Final = ("/v1/audio/", "/v1/models")
+"""The OpenAI-compatible routes (`service.api.speech`): their errors are shaped as OpenAI's."""
+
+
+def _answer(request: Request, body: dict[str, Any], status: int, **kwargs: Any) -> JSONResponse:
+    """`body` as it is, or in OpenAI's shape (`{"error": {message, type, param, code}}`)
+    on the OpenAI-compatible routes, so OpenAI's clients raise with the message."""
+    if request.url.path.startswith(OPENAI_PATHS):
+        body = {
+            "error": {
+                "message": body["message"],
+                "type": body["type"],
+                "param": body.get("field"),
+                "code": body["type"],
+            }
+        }
+    return JSONResponse(body, status_code=status, **kwargs)
+
+
 def status_for(exc: NarrateError) -> tuple[int, str | None]:
     """(HTTP status, field): both are the error's own (`workers.errors` draws the mapping)."""
     return exc.http_status, exc.field
@@ -90,7 +109,7 @@ async def narrate_error(request: Request, exc: Exception) -> Response:
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
     body = error_body(_snake(type(exc).__name__), str(exc), field)
-    return JSONResponse(body, status_code=status, headers=headers)
+    return _answer(request, body, status, headers=headers)
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
@@ -149,7 +168,7 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     if len(errors) > LISTED_IN_MESSAGE:
         message += f" (and {len(errors) - LISTED_IN_MESSAGE} more)"
     body = {"type": "validation_error", "message": message, "field": errors[0]["field"]}
-    return JSONResponse({**body, "errors": errors}, status_code=422)
+    return _answer(request, {**body, "errors": errors}, 422)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -157,7 +176,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 400 and request.method in ("POST", "PUT", "PATCH"):
         # A body FastAPI cannot decode at all: invalid JSON, like any other.
         body = error_body("json_invalid", "the request body is not valid JSON", BODY)
-        return JSONResponse(body, status_code=422)
+        return _answer(request, body, 422)
     if wants_html(request):
         return error_page(exc.status_code, str(exc.detail))
     try:
@@ -170,7 +189,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     elif exc.status_code == 405:
         message = f"{request.method} is not allowed on {request.url.path}"
     body = error_body(kind, message)
-    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    return _answer(request, body, exc.status_code, headers=exc.headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,28 @@ def make_settings(tmp_path: Path, **values: Any) -> Settings:
         "allow_private_urls": True,  # the tests' webhook receivers listen on 127.0.0.1
     }
     return Settings(**{**defaults, **values})
+
+
+@contextmanager
+def module_stack(redis_address: tuple[str, int], tmp: Path, **values: Any) -> Iterator[Stack]:
+    """A stack for a whole module (built once, for tests that share a warm API): a Redis
+    database of its own, flushed afterwards, and a SQLite file in `tmp`."""
+    host, port = redis_address
+    db = claim_redis_db(host, port)
+    settings = make_settings(
+        tmp,
+        redis_url=f"redis://{host}:{port}/{db}",
+        database_url=f"sqlite:///{tmp / 'narrate.db'}",
+        **values,
+    )
+    stack = Stack(settings, tmp)
+    try:
+        yield stack
+    finally:
+        stack.close()
+        client = redis.Redis(host=host, port=port, db=db)
+        client.flushdb()
+        client.close()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from tests.audio import decode_mono
 from tests.conftest import run_narrate
 from tests.service.conftest import make_settings
 from tests.utils.voice_mirror import Mirror, serve_mirror
+from voices.calibration import calibration_path
 from voices.catalog import VoiceCatalog
 from workers.cache import chunk_cache_key
 from workers.errors import VoiceInstallError, VoiceNotFound
@@ -137,6 +138,8 @@ def test_install_resume_use_and_remove(tmp_path: Path, mirror: Mirror, make_stac
     assert f"{VOICE}\ten_GB\tmedium\t22050 Hz\tdir:{target}" in _narrate(settings, "voices").stdout
     again = _narrate(settings, "voices", "list", "--available").stdout
     assert next(r for r in again.splitlines() if r.startswith(VOICE)).endswith("\tyes")
+    # The streaming path's loudness calibration was made at install, beside the model.
+    assert calibration_path(target / f"{VOICE}.onnx").is_file()
     # The preview is real speech of the preview sentence (decoded: about 2 s of sound).
     pcm, rate = decode_mono(target / "previews" / f"{VOICE}.mp3")
     assert 1.0 < len(pcm) / rate < 6.0 and abs(pcm).max() > 0.1

@@ -134,13 +134,15 @@ def prepare_article(
     lexicon: Lexicon | None = None,
     date_order: DateOrder = DEFAULT_DATE_ORDER,
     reading: Reading = Reading(),
+    extract: bool = True,
 ) -> PreparedArticle:
     """Blocks and chunks of `text`; raises `EmptyInput` when nothing would be spoken.
 
     `input_format` picks the extractor (scraped text, Markdown, HTML or SSML); what the
     extractor learns (title, author, date) fills the gaps in `meta`. `lexicon` entries
     are applied to every sentence before normalization; `date_order` reads ambiguous
-    numeric dates; `reading` drops the headline or adds the byline.
+    numeric dates; `reading` drops the headline or adds the byline. `extract=False` reads
+    plain text as it is, furniture and all (the OpenAI-compatible speech route).
 
     Every format but SSML is read headline first, then "By NAME" (`read_title`,
     `read_byline`), from `meta` or else from what the extractor found; a body that already
@@ -161,7 +163,10 @@ def prepare_article(
         raise EmptyInput("the input is empty")
     if input_format in LINE_BASED_FORMATS:
         text = bound_lines(text)
-    extracted = EXTRACTORS[input_format](text)
+    if input_format is InputFormat.TEXT and not extract:
+        extracted = ExtractedArticle(blocks=plain_text_blocks(text))
+    else:
+        extracted = EXTRACTORS[input_format](text)
     blocks = extracted.blocks
     if not blocks:
         raise EmptyInput(f"no article text found in the {input_format.value} input")
