@@ -47,7 +47,7 @@ test-deps:
 
 test: $(TEST_STAMP) test-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

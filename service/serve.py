@@ -88,10 +88,15 @@ def check_port_free(host: str, port: int) -> None:
 def run_beat(settings: Settings) -> None:
     """Celery beat: queues the source-polling tick every `source_tick_s`. Run one per
     deployment (two would only tick twice as often: each source is claimed once per poll)."""
+    from celery.signals import setup_logging
+
     from service.tasks import create_celery
 
+    configure_logging(settings)
+    setup_logging.connect(lambda **_: configure_logging(settings), weak=False)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    create_celery(settings).Beat(loglevel="INFO").run()
+    # quiet: no banner on stdout (a log pipeline reads one JSON object a line).
+    create_celery(settings).Beat(loglevel="INFO", quiet=True).run()
 
 
 def run_api(settings: Settings, host: str, port: int) -> None:

@@ -7,12 +7,21 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import pytest
+
+from workers.text.prepare import ArticleMeta
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
 SAMPLE_ARTICLE = ROOT / "examples" / "sample-article.txt"
+SAMPLE_META: Final = ArticleMeta(
+    title="Harbor Town Opens Its First Solar Ferry",
+    author="Narrate Examples",
+    publication="The Harbor Gazette",
+)
+"""What `sample_conversion` tells the CLI about the sample article (its head is read)."""
 NARRATE = [sys.executable, "-m", "service.cli"]
 
 
@@ -73,11 +82,11 @@ def sample_conversion(tmp_path_factory: pytest.TempPathFactory) -> Conversion:
         "--speechmarks",
         conversion.speechmarks,
         "--title",
-        "Harbor Town Opens Its First Solar Ferry",
+        SAMPLE_META.title,
         "--author",
-        "Narrate Examples",
+        SAMPLE_META.author,
         "--publication",
-        "The Harbor Gazette",
+        SAMPLE_META.publication,
     )
     assert result.returncode == 0, result.stderr
     return Conversion(

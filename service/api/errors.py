@@ -214,10 +214,32 @@ def document_errors(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+OPENAI_ERROR_SCHEMA: Final[dict[str, Any]] = {
+    "type": "object",
+    "title": "OpenAIError",
+    "description": "OpenAI's error shape, on the OpenAI-compatible routes.",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["message", "type"],
+            "properties": {
+                "message": {"type": "string"},
+                "type": {"type": "string"},
+                "param": {"type": ["string", "null"]},
+                "code": {"type": ["string", "null"]},
+            },
+        }
+    },
+}
+
+
 def errors_in_spec(spec: dict[str, Any]) -> None:
-    """Rewrite `spec` in place: every 4xx/5xx response is an `ErrorOut`."""
+    """Rewrite `spec` in place: every 4xx/5xx response is an `ErrorOut` (OpenAI's error
+    shape on the OpenAI-compatible routes, as `_answer` sends them)."""
     content = {"application/json": {"schema": {"$ref": ERROR_REF}}}
-    for operations in spec.get("paths", {}).values():
+    openai_content = {"application/json": {"schema": OPENAI_ERROR_SCHEMA}}
+    for path, operations in spec.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             if "requestBody" in operation:
@@ -225,7 +247,7 @@ def errors_in_spec(spec: dict[str, Any]) -> None:
             for code, response in responses.items():
                 if not code.startswith(("4", "5")):
                     continue
-                response["content"] = content
+                response["content"] = openai_content if path.startswith(OPENAI_PATHS) else content
                 if code == "422" and response.get("description") == "Validation Error":
                     response["description"] = (
                         "The request is not valid: `field` says where, `errors` lists all."

@@ -68,8 +68,7 @@ def test_doc_pages_load_everything_from_the_app(api: Stack, page: str) -> None:
 def test_doc_pages_render_in_a_browser_that_reaches_only_the_app(api: Stack) -> None:
     """Every request the pages make is watched: any to another host is recorded and
     refused (a CDN would leave the page blank, as in issue 13)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from tests.service.feeds.test_listening_page import CHROMIUM_ARGS, ensure_chromium
+    from tests.utils.browser import chromium
 
     own = urlsplit(api.api.url).netloc
     elsewhere: list[str] = []
@@ -82,19 +81,15 @@ def test_doc_pages_render_in_a_browser_that_reaches_only_the_app(api: Stack) -> 
             elsewhere.append(request.url)
             route.abort()
 
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
-        try:
-            tab = chromium.new_page()
-            tab.on("pageerror", lambda exc: errors.append(str(exc)))
-            tab.route("**/*", only_the_app)
-            tab.goto(f"{api.api.url}/docs")
-            tab.wait_for_selector(".opblock-summary-path", timeout=RENDER_TIMEOUT_MS)
-            paths = tab.locator(".opblock-summary-path").all_text_contents()
-            assert any("/v1/jobs" in p for p in paths) and any("/v1/feeds" in p for p in paths)
-            tab.goto(f"{api.api.url}/redoc")
-            tab.wait_for_selector("h2:has-text('Submit an article')", timeout=RENDER_TIMEOUT_MS)
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        tab = browser.new_page()
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.route("**/*", only_the_app)
+        tab.goto(f"{api.api.url}/docs")
+        tab.wait_for_selector(".opblock-summary-path", timeout=RENDER_TIMEOUT_MS)
+        paths = tab.locator(".opblock-summary-path").all_text_contents()
+        assert any("/v1/jobs" in p for p in paths) and any("/v1/feeds" in p for p in paths)
+        tab.goto(f"{api.api.url}/redoc")
+        tab.wait_for_selector("h2:has-text('Submit an article')", timeout=RENDER_TIMEOUT_MS)
     assert errors == []
     assert elsewhere == []

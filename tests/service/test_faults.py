@@ -86,6 +86,7 @@ def test_worker_killed_mid_job(make_stack: Callable[..., Stack], tmp_path: Path)
     jobs_dir = stack.settings.resolved_storage_dir() / "jobs" / job_id
     assert sorted(p.name for p in jobs_dir.iterdir()) == [
         "audio.mp3",
+        "speechmarks.jsonl",
         "timings.json",
         "transcript.vtt",
     ]

@@ -127,6 +127,7 @@ def test_chunks_on_both_workers_make_one_job(cluster: Cluster, tmp_path: Path) -
             "author": "Desk",
             "owner_name": "Desk",
             "owner_email": "desk@example.org",
+            "disclosure": "none",  # six paragraphs, six chunks: no spoken disclosure chunk
         },
     )
     assert feed.status_code == 201, feed.text
@@ -141,6 +142,7 @@ def test_chunks_on_both_workers_make_one_job(cluster: Cluster, tmp_path: Path) -
     stored = cluster.objects(f"jobs/{job['id']}/")
     assert sorted(k.rsplit("/", 1)[1] for k in stored) == [
         "audio.mp3",
+        "speechmarks.jsonl",
         "timings.json",
         "transcript.vtt",
     ]
@@ -219,6 +221,7 @@ def test_a_worker_killed_mid_job_does_not_stop_it(cluster: Cluster, tmp_path: Pa
     check_audio(stack, job, tmp_path)  # every sentence once, as long as reported
     assert sorted(k.rsplit("/", 1)[1] for k in cluster.objects(job_prefix(job_id))) == [
         "audio.mp3",
+        "speechmarks.jsonl",
         "timings.json",
         "transcript.vtt",
     ]

@@ -11,7 +11,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
 from tests.audio import decode_mono, pyloudnorm_lufs, silent_runs, true_peak_dbtp
-from tests.conftest import SAMPLE_ARTICLE, Conversion
+from tests.conftest import SAMPLE_ARTICLE, SAMPLE_META, Conversion
 from workers.loudness import measure_file
 from workers.master import LOUDNESS_TOLERANCE_LU, MAX_TRUE_PEAK_DBTP, TARGET_LUFS_MONO
 from workers.stitch import PausePolicy
@@ -74,7 +74,7 @@ def test_timings_monotonic_inside_the_file(sample_conversion: Conversion) -> Non
     data = json.loads(sample_conversion.timings.read_text())
     duration = MP3(sample_conversion.mp3).info.length
     sentences = data["sentences"]
-    assert len(sentences) == prepare_article(SAMPLE_ARTICLE.read_text()).sentence_count
+    assert len(sentences) == prepare_article(SAMPLE_ARTICLE.read_text(), SAMPLE_META).sentence_count
     assert sentences[0]["heading"] is True
     previous_end = 0.0
     for s in sentences:

@@ -21,7 +21,7 @@ from bench.word_timings import (
     compare,
     decoded,
 )
-from tests.conftest import SAMPLE_ARTICLE, Conversion
+from tests.conftest import SAMPLE_ARTICLE, SAMPLE_META, Conversion
 from voices.catalog import load_piper_voice, packaged_voice
 from workers.alignment import spoken_words
 from workers.synthesis import ChunkAudio, SynthesisSettings, synthesize_chunk
@@ -62,7 +62,7 @@ def test_takes_carry_their_spoken_words_from_the_alignment_output(tmp_path: Path
 def test_word_timings_point_at_the_article_text(doc: dict, sample_conversion: Conversion) -> None:
     text, words, sentences = doc["text"], doc["words"], doc["sentences"]
     duration = MP3(sample_conversion.mp3).info.length
-    article = prepare_article(SAMPLE_ARTICLE.read_text())
+    article = prepare_article(SAMPLE_ARTICLE.read_text(), SAMPLE_META)
     spoken = [s.spoken for c in article.chunks for s in c.sentences]
     assert len(spoken) == len(sentences)
     by_sentence = defaultdict(list)

@@ -11,7 +11,7 @@ from typing import Any, Final
 import pytest
 
 from tests.service.feeds.conftest import ARTICLE, LiveService
-from tests.service.feeds.test_listening_page import ARTIFACTS, CHROMIUM_ARGS, ensure_chromium
+from tests.utils.browser import ARTIFACTS, CHROMIUM_ARGS, ensure_chromium
 from tests.utils.site import Page, news_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

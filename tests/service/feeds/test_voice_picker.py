@@ -5,38 +5,31 @@ from __future__ import annotations
 import pytest
 
 from tests.service.feeds.conftest import LiveService
-from tests.service.feeds.test_listening_page import ARTIFACTS, CHROMIUM_ARGS, ensure_chromium
+from tests.utils.browser import ARTIFACTS, chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def test_preview_plays_next_to_the_picker(live_service: LiveService) -> None:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(live_service.base + "/")
-            page.wait_for_selector(
-                "select[name=voice] option[value='en_US-joe-medium']", state="attached"
-            )
-            preview = "[data-role=voice-preview]"
-            # No voice chosen: the default voice's preview.
-            assert page.get_attribute(preview, "src") == "/v1/voices/en_US-joe-medium/preview"
-            page.select_option("select[name=voice]", "en_US-joe-medium")
-            assert page.get_attribute(preview, "src") == "/v1/voices/en_US-joe-medium/preview"
-            # It loads and plays: real audio of a second or more, whose time advances.
-            page.eval_on_selector(preview, "a => { a.muted = true; return a.play(); }")
-            page.wait_for_function(
-                "() => { const a = document.querySelector('[data-role=voice-preview]');"
-                " return isFinite(a.duration) && a.duration > 1 && a.currentTime > 0.2; }",
-                timeout=60_000,
-            )
-            page.screenshot(path=str(ARTIFACTS / "voice-preview.png"))
-            assert errors == []
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(live_service.base + "/")
+        page.wait_for_selector(
+            "select[name=voice] option[value='en_US-joe-medium']", state="attached"
+        )
+        preview = "[data-role=voice-preview]"
+        # No voice chosen: the default voice's preview.
+        assert page.get_attribute(preview, "src") == "/v1/voices/en_US-joe-medium/preview"
+        page.select_option("select[name=voice]", "en_US-joe-medium")
+        assert page.get_attribute(preview, "src") == "/v1/voices/en_US-joe-medium/preview"
+        # It loads and plays: real audio of a second or more, whose time advances.
+        page.eval_on_selector(preview, "a => { a.muted = true; return a.play(); }")
+        page.wait_for_function(
+            "() => { const a = document.querySelector('[data-role=voice-preview]');"
+            " return isFinite(a.duration) && a.duration > 1 && a.currentTime > 0.2; }",
+            timeout=60_000,
+        )
+        page.screenshot(path=str(ARTIFACTS / "voice-preview.png"))
+        assert errors == []

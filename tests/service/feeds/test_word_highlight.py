@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tests.service.feeds.conftest import LiveService
-from tests.service.feeds.test_listening_page import CHROMIUM_ARGS, ensure_chromium
+from tests.utils.browser import chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -18,8 +18,6 @@ CURRENT_WORD = "document.querySelector('.transcript .w.current')"
 
 
 def test_the_page_lights_the_current_word(live_service: LiveService) -> None:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = ensure_chromium()
     job_id = live_service.submit(TEXT)
     job = live_service.wait_done(job_id)
     assert job["status"] == "done", job
@@ -30,35 +28,28 @@ def test_the_page_lights_the_current_word(live_service: LiveService) -> None:
     shown = [(m["type"], m["value"]) for m in map(json.loads, marks.text.splitlines())]
     assert ("word", "$1.5 billion") in shown
 
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=executable,
-            args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
+    with chromium("--autoplay-policy=no-user-gesture-required") as browser:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{live_service.base}/jobs/{job_id}")
+        page.wait_for_selector("[data-role=player]", state="visible")
+        page.wait_for_function("() => document.querySelector('audio').readyState >= 1")
+        words = page.query_selector_all(".transcript .w")
+        assert [w.text_content() for w in words] == [w["text"] for w in timings["words"]]
+        # The sentence reads as written around the word spans.
+        assert page.text_content(".transcript .s") == timings["sentences"][0]["text"]
+
+        # Seeking into the amount lights it, as written, and only it.
+        page.evaluate(f"document.querySelector('audio').currentTime = {amount['start'] + 0.03}")
+        page.wait_for_function(f"() => {CURRENT_WORD}?.textContent === '$1.5 billion'")
+        assert len(page.query_selector_all(".transcript .w.current")) == 1
+
+        # Playing moves the light on, word by word, into the next sentence.
+        page.evaluate("document.querySelector('audio').play()")
+        page.wait_for_function(
+            f"() => {CURRENT_WORD} && Number({CURRENT_WORD}.dataset.start) > {amount['start']}"
+            " && document.querySelector('.transcript .s.current').dataset.index === '1'",
+            timeout=30_000,
         )
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{live_service.base}/jobs/{job_id}")
-            page.wait_for_selector("[data-role=player]", state="visible")
-            page.wait_for_function("() => document.querySelector('audio').readyState >= 1")
-            words = page.query_selector_all(".transcript .w")
-            assert [w.text_content() for w in words] == [w["text"] for w in timings["words"]]
-            # The sentence reads as written around the word spans.
-            assert page.text_content(".transcript .s") == timings["sentences"][0]["text"]
-
-            # Seeking into the amount lights it, as written, and only it.
-            page.evaluate(f"document.querySelector('audio').currentTime = {amount['start'] + 0.03}")
-            page.wait_for_function(f"() => {CURRENT_WORD}?.textContent === '$1.5 billion'")
-            assert len(page.query_selector_all(".transcript .w.current")) == 1
-
-            # Playing moves the light on, word by word, into the next sentence.
-            page.evaluate("document.querySelector('audio').play()")
-            page.wait_for_function(
-                f"() => {CURRENT_WORD} && Number({CURRENT_WORD}.dataset.start) > {amount['start']}"
-                " && document.querySelector('.transcript .s.current').dataset.index === '1'",
-                timeout=30_000,
-            )
-            assert errors == []
-        finally:
-            browser.close()
+        assert errors == []
