@@ -31,7 +31,7 @@ WEBHOOK_SECRET = "test-webhook-secret"
 def redis_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """NARRATE_TEST_REDIS (host:port) or 127.0.0.1:6379 when a Redis answers there, else a
     private embedded redis-server."""
-    host, _, port = os.environ.get("NARRATE_TEST_REDIS", "127.0.0.1:6379").rpartition(":")
+    host, _, port = (os.environ.get("NARRATE_TEST_REDIS") or "127.0.0.1:6379").rpartition(":")
     client = redis.Redis(host=host, port=int(port), socket_connect_timeout=1)
     try:
         client.ping()
