@@ -344,9 +344,7 @@ def remove_voice(settings: Settings, voice_id: str, in_use: Callable[[], set[str
                 f"{model_id} was not installed with `narrate voices add`; it cannot be removed",
                 field="voice",
             )
-        raise VoiceNotFound(
-            voice_id, [p.name.removesuffix(".onnx.json") for p in _installed(target)]
-        )
+        raise VoiceNotFound(voice_id, sorted(installed_ids(settings)))
     if model_id == settings.default_voice.partition(SPEAKER_MARK)[0]:
         raise VoiceInUse(f"{model_id} is the default voice (NARRATE_DEFAULT_VOICE)")
     busy = {v.partition(SPEAKER_MARK)[0] for v in in_use()}
